@@ -1,0 +1,124 @@
+// lrq-host inspect FILE: the tensors of a safetensors file and its quantized layers.
+#include <nlohmann/json.hpp>
+
+#include "cli/command_line.hpp"
+#include "cli/text_table.hpp"
+#include "lrq/error.hpp"
+#include "pipeline/stored_layers.hpp"
+
+namespace lrq::host {
+namespace {
+
+constexpr const char* kExtendedFormatsNote =
+    "note: formats marked 'no' (int8_blockwise, float8_e4m3fn_rowwise, float8_e4m3fn_blockwise) "
+    "load only in ComfyUI builds with block-wise support (ComfyUI PR #10864 or the "
+    "ComfyUI-QuantOps node); stock ComfyUI loads float8_e4m3fn and int8_tensorwise.";
+
+std::string describe_part(const StoredLayer& layer, const std::string& suffix) {
+  const auto found = layer.tensors.find(suffix);
+  if (found == layer.tensors.end()) return "-";
+  return std::string(safetensors_name(found->second.dtype)) + " " +
+         shape_to_string(found->second.shape);
+}
+
+nlohmann::ordered_json part_json(const StoredLayer& layer, const std::string& suffix) {
+  const auto found = layer.tensors.find(suffix);
+  if (found == layer.tensors.end()) return nullptr;
+  return {{"dtype", safetensors_name(found->second.dtype)}, {"shape", found->second.shape}};
+}
+
+void print_json(const SafetensorsReader& file, const std::vector<StoredQuantizedLayer>& layers,
+                std::ostream& out) {
+  nlohmann::ordered_json json;
+  json["file"] = file.path().string();
+  json["bytes"] = file.file_size();
+  json["metadata"] = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : file.metadata())
+    json["metadata"][key] = value;
+  json["tensors"] = nlohmann::ordered_json::array();
+  for (const SafetensorsEntry& entry : file.entries()) {
+    json["tensors"].push_back({{"name", entry.info.name},
+                               {"dtype", safetensors_name(entry.info.dtype)},
+                               {"shape", entry.info.shape}});
+  }
+  json["quantized_layers"] = nlohmann::ordered_json::array();
+  for (const StoredQuantizedLayer& stored : layers) {
+    nlohmann::ordered_json layer = {{"prefix", stored.layer.prefix}};
+    if (stored.config) {
+      layer["format"] = stored.config->format;
+      layer["comfy_quant"] = nlohmann::ordered_json::parse(stored.layer.comfy_quant_json);
+      layer["stock_comfyui"] = loads_in_stock_comfyui(stored.config->format);
+    } else {
+      layer["problem"] = stored.problem;
+    }
+    for (const std::string suffix : {"weight", "weight_scale", "input_scale"}) {
+      layer[suffix] = part_json(stored.layer, suffix);
+    }
+    json["quantized_layers"].push_back(std::move(layer));
+  }
+  out << json.dump(2) << '\n';
+}
+
+void print_text(const SafetensorsReader& file, const std::vector<StoredQuantizedLayer>& layers,
+                std::ostream& out) {
+  out << file.path().string() << ": " << format_bytes(file.file_size()) << ", "
+      << file.entries().size() << " tensors\n";
+  for (const auto& [key, value] : file.metadata()) {
+    const std::string shown = value.size() > 80 ? value.substr(0, 77) + "..." : value;
+    out << "metadata " << key << " = " << shown << '\n';
+  }
+  TextTable tensors({"tensor", "dtype", "shape"});
+  for (const SafetensorsEntry& entry : file.entries()) {
+    tensors.add({entry.info.name, std::string(safetensors_name(entry.info.dtype)),
+                 shape_to_string(entry.info.shape)});
+  }
+  out << '\n';
+  tensors.print(out);
+  if (layers.empty()) {
+    out << "\nno quantized layers (no .comfy_quant tensors)\n";
+    return;
+  }
+  TextTable quantized(
+      {"layer", "format", "weight", "weight_scale", "input_scale", "stock ComfyUI"});
+  bool any_extended = false;
+  for (const StoredQuantizedLayer& stored : layers) {
+    const bool stock = stored.config && loads_in_stock_comfyui(stored.config->format);
+    any_extended = any_extended || (stored.config && !stock);
+    quantized.add(
+        {stored.layer.prefix, stored.config ? stored.config->format : "invalid: " + stored.problem,
+         describe_part(stored.layer, "weight"), describe_part(stored.layer, "weight_scale"),
+         describe_part(stored.layer, "input_scale"), stock ? "yes" : "no"});
+  }
+  out << '\n' << layers.size() << " quantized layers:\n";
+  quantized.print(out);
+  if (any_extended) out << '\n' << kExtendedFormatsNote << '\n';
+}
+
+}  // namespace
+
+int inspect_command(const Arguments& arguments, std::ostream& out) {
+  po::options_description options("inspect options");
+  options.add_options()("file", po::value<std::string>()->required(), "a safetensors file")(
+      "json", po::bool_switch(), "print JSON instead of tables");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map values;
+  if (!parse_arguments(arguments, "lrq-host inspect FILE [--json]", options, positional, values,
+                       out)) {
+    return 0;
+  }
+  const SafetensorsReader file(values["file"].as<std::string>());
+  const std::vector<StoredQuantizedLayer> layers = find_quantized_layers(file);
+  if (values["json"].as<bool>()) {
+    print_json(file, layers, out);
+  } else {
+    print_text(file, layers, out);
+  }
+  for (const StoredQuantizedLayer& stored : layers) {
+    if (!stored.config)
+      throw Error(ErrorCategory::input, file.path().string() + ": " + stored.problem);
+  }
+  return 0;
+}
+
+}  // namespace lrq::host

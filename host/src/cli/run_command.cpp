@@ -1,0 +1,84 @@
+// lrq-host run RECIPE: converts a checkpoint as the recipe (and command-line overrides) say.
+#include <filesystem>
+
+#include "cli/command_line.hpp"
+#include "cli/conversion_summary.hpp"
+#include "pipeline/configured_plugins.hpp"
+#include "pipeline/conversion_plan.hpp"
+#include "pipeline/converter.hpp"
+#include "recipe/overrides.hpp"
+
+namespace lrq::host {
+namespace {
+
+template <class Value>
+std::optional<Value> optional_value(const po::variables_map& values, const char* key) {
+  if (values.count(key) == 0) return std::nullopt;
+  return values[key].as<Value>();
+}
+
+RecipeOverrides overrides_from(const po::variables_map& values) {
+  RecipeOverrides overrides;
+  overrides.input = optional_value<std::string>(values, "input");
+  overrides.output = optional_value<std::string>(values, "output");
+  overrides.format = optional_value<std::string>(values, "format");
+  overrides.optimizer = optional_value<std::string>(values, "optimizer");
+  overrides.model = optional_value<std::string>(values, "model");
+  overrides.backend = optional_value<std::string>(values, "backend");
+  if (values.count("set") != 0) overrides.sets = values["set"].as<std::vector<std::string>>();
+  return overrides;
+}
+
+}  // namespace
+
+int run_command(const Arguments& arguments, std::ostream& out) {
+  po::options_description options("run options");
+  options.add_options()("recipe", po::value<std::string>()->required(), "the YAML recipe")(
+      "input,i", po::value<std::string>(), "input safetensors file (overrides the recipe)")(
+      "output,o", po::value<std::string>(), "output safetensors file (overrides the recipe)")(
+      "format", po::value<std::string>(), "format plugin; its options reset to defaults")(
+      "optimizer", po::value<std::string>(), "optimizer plugin; its options reset to defaults")(
+      "model", po::value<std::string>(), "model profile plugin")(
+      "backend", po::value<std::string>(), "backend plugin; its options reset to defaults")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "KEY=VALUE, e.g. format.scale=row or seed=7 (repeatable)")("quiet,q", po::bool_switch(),
+                                                                 "print only the output path");
+  add_plugin_dir_option(options);
+  po::positional_options_description positional;
+  positional.add("recipe", 1);
+  po::variables_map values;
+  if (!parse_arguments(arguments, "lrq-host run RECIPE [options]", options, positional, values,
+                       out)) {
+    return 0;
+  }
+
+  Recipe recipe = load_recipe(values["recipe"].as<std::string>());
+  apply_overrides(recipe, overrides_from(values));
+  require_paths(recipe);
+
+  PluginRegistry registry;
+  load_recipe_plugins(recipe, plugin_directories(values), registry);
+  const ConfiguredPlugins plugins = configure_plugins(recipe, registry);
+
+  const SafetensorsReader input(recipe.input);
+  const ConversionPlan plan = make_plan(input, *plugins.model, *plugins.format);
+  const ConversionResult result =
+      convert(input, plan, {*plugins.format, *plugins.optimizer, *plugins.backend}, recipe.seed,
+              std::filesystem::absolute(recipe.output));
+
+  if (values["quiet"].as<bool>()) {
+    out << result.output.string() << '\n';
+    return 0;
+  }
+  const BackendInfo backend = plugins.backend->info();
+  const RunDescription description{recipe.input.string(),
+                                   recipe.format.name + ": " + plugins.format->description(),
+                                   plugins.format->comfy_format(),
+                                   recipe.optimizer.name,
+                                   recipe.model.name,
+                                   backend.name + ": " + backend.device};
+  print_conversion_summary(description, result, out);
+  return 0;
+}
+
+}  // namespace lrq::host

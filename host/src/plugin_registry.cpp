@@ -1,0 +1,131 @@
+#include "plugin_registry.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+namespace lrq::host {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PluginFile {
+  fs::path path;
+  PluginFileName name;
+};
+
+// The plugin files of one directory, sorted by file name; other files are not ours to judge.
+std::vector<PluginFile> plugin_files(const fs::path& directory) {
+  std::vector<PluginFile> files;
+  std::error_code error;
+  for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+    std::error_code status_error;
+    if (!it->is_regular_file(status_error)) continue;
+    if (auto name = parse_plugin_file_name(it->path().filename().string())) {
+      files.push_back({it->path(), std::move(*name)});
+    }
+  }
+  if (error) throw PluginRejected("cannot list the directory: " + error.message());
+  std::sort(files.begin(), files.end(),
+            [](const PluginFile& a, const PluginFile& b) { return a.path < b.path; });
+  return files;
+}
+
+}  // namespace
+
+void PluginRegistry::load(const std::vector<fs::path>& directories, const PluginFilter& wanted) {
+  for (const fs::path& directory : directories) {
+    std::vector<PluginFile> files;
+    try {
+      files = plugin_files(directory);
+    } catch (const PluginRejected& rejected) {
+      rejections_.push_back({directory, rejected.what()});
+    }
+    for (const PluginFile& file : files) {
+      if (wanted && !wanted(kind_name(file.name.kind), file.name.name)) {
+        skipped_.push_back(file.name);
+        continue;
+      }
+      try {
+        load_file(file.path);
+      } catch (const PluginRejected& rejected) {
+        rejections_.push_back({file.path, rejected.what()});
+      }
+    }
+  }
+}
+
+void PluginRegistry::load_file(const fs::path& path) {
+  const OpenedPlugin plugin = open_plugin(path);
+  std::vector<StagedFactory> staged = stage_factories(plugin);
+  for (const StagedFactory& candidate : staged) {
+    const auto taken = table(candidate.kind).find(candidate.name);
+    if (taken != table(candidate.kind).end()) {
+      throw PluginRejected("duplicate " + std::string(kind_name(candidate.kind)) + " '" +
+                           candidate.name + "': already provided by " +
+                           taken->second.listing.library->path.string());
+    }
+  }
+  for (StagedFactory& candidate : staged) {
+    FactoryListing listing{candidate.kind, candidate.name, std::move(candidate.description),
+                           plugin.library};
+    table(candidate.kind)
+        .emplace(std::move(candidate.name),
+                 Registered{std::move(listing), std::move(candidate.factory)});
+  }
+  libraries_.push_back(plugin.library);
+}
+
+template <class GuardedFactoryType>
+std::shared_ptr<const GuardedFactoryType> PluginRegistry::find(PluginKind kind,
+                                                               std::string_view name) const {
+  const auto found = table(kind).find(name);
+  if (found == table(kind).end()) return nullptr;
+  return std::get<std::shared_ptr<const GuardedFactoryType>>(found->second.factory);
+}
+
+std::shared_ptr<const GuardedFormatFactory> PluginRegistry::format(std::string_view name) const {
+  return find<GuardedFormatFactory>(PluginKind::format, name);
+}
+
+std::shared_ptr<const GuardedOptimizerFactory> PluginRegistry::optimizer(
+    std::string_view name) const {
+  return find<GuardedOptimizerFactory>(PluginKind::optimizer, name);
+}
+
+std::shared_ptr<const GuardedModelProfileFactory> PluginRegistry::model_profile(
+    std::string_view name) const {
+  return find<GuardedModelProfileFactory>(PluginKind::model, name);
+}
+
+std::shared_ptr<const GuardedBackendFactory> PluginRegistry::backend(std::string_view name) const {
+  return find<GuardedBackendFactory>(PluginKind::backend, name);
+}
+
+std::vector<std::string> PluginRegistry::names(PluginKind kind) const {
+  std::vector<std::string> result;
+  for (const auto& [name, registered] : table(kind))
+    result.push_back(name);
+  return result;
+}
+
+std::vector<std::string> PluginRegistry::available_names(PluginKind kind) const {
+  std::vector<std::string> result = names(kind);
+  for (const PluginFileName& file : skipped_) {
+    if (file.kind == kind) result.push_back(file.name);
+  }
+  std::sort(result.begin(), result.end());
+  result.erase(std::unique(result.begin(), result.end()), result.end());
+  return result;
+}
+
+std::vector<FactoryListing> PluginRegistry::factories() const {
+  std::vector<FactoryListing> result;
+  for (const FactoryTable& factories : tables_) {
+    for (const auto& [name, registered] : factories)
+      result.push_back(registered.listing);
+  }
+  return result;
+}
+
+}  // namespace lrq::host

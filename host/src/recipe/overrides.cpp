@@ -1,0 +1,112 @@
+#include "recipe/overrides.hpp"
+
+#include <algorithm>
+
+#include "lrq/error.hpp"
+#include "recipe/suggest.hpp"
+
+namespace lrq::host {
+namespace {
+
+Location command_line(const std::string& what) {
+  return {"command line (" + what + ")", 0, 0};
+}
+
+[[noreturn]] void fail(const Location& location, const std::string& message) {
+  throw Error(ErrorCategory::recipe, location.to_string() + ": " + message);
+}
+
+void replace_plugin(PluginSelection& selection, const std::optional<std::string>& name,
+                    const std::string& flag) {
+  if (!name) return;
+  selection.name = *name;
+  selection.location = command_line(flag + " " + *name);
+  selection.options.clear();
+}
+
+PluginSelection* section_named(Recipe& recipe, const std::string& section) {
+  for (PluginSelection* selection :
+       {&recipe.format, &recipe.optimizer, &recipe.model, &recipe.backend}) {
+    if (selection->section == section) return selection;
+  }
+  return nullptr;
+}
+
+void set_option(PluginSelection& selection, const std::string& key, const std::string& value,
+                const Location& location) {
+  const bool names_plugin = key == (selection.section == "model" ? "profile" : "name");
+  if (names_plugin) {
+    selection.name = value;
+    selection.location = location;
+    return;
+  }
+  auto existing = std::find_if(selection.options.begin(), selection.options.end(),
+                               [&](const RawOption& option) { return option.key == key; });
+  RawOption option{key, value, "", location};
+  if (existing != selection.options.end()) {
+    *existing = std::move(option);
+  } else {
+    selection.options.push_back(std::move(option));
+  }
+}
+
+void apply_set(Recipe& recipe, const std::string& assignment) {
+  const Location location = command_line("--set " + assignment);
+  const std::size_t equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    fail(location, "--set takes KEY=VALUE, e.g. --set format.scale=row");
+  }
+  const std::string key = assignment.substr(0, equals);
+  const std::string value = assignment.substr(equals + 1);
+  if (value.empty()) fail(location, "'" + key + "' needs a value");
+  const std::size_t dot = key.find('.');
+  if (dot == std::string::npos) {
+    if (key == "input" || key == "output") {
+      (key == "input" ? recipe.input : recipe.output) = value;
+      (key == "input" ? recipe.input_location : recipe.output_location) = location;
+    } else if (key == "seed") {
+      const auto seed = parse_unsigned(value);
+      if (!seed) fail(location, "'seed' must be a non-negative integer, got '" + value + "'");
+      recipe.seed = *seed;
+      recipe.seed_location = location;
+    } else {
+      fail(location, "cannot set '" + key + "'" + did_you_mean(key, {"input", "output", "seed"}) +
+                         "; use input, output, seed or SECTION.OPTION");
+    }
+    return;
+  }
+  const std::string section = key.substr(0, dot);
+  PluginSelection* selection = section_named(recipe, section);
+  if (selection == nullptr) {
+    fail(location, "unknown section '" + section + "'" +
+                       did_you_mean(section, {"format", "optimizer", "model", "backend"}));
+  }
+  set_option(*selection, key.substr(dot + 1), value, location);
+}
+
+}  // namespace
+
+void apply_overrides(Recipe& recipe, const RecipeOverrides& overrides) {
+  if (overrides.input) {
+    recipe.input = *overrides.input;
+    recipe.input_location = command_line("--input");
+  }
+  if (overrides.output) {
+    recipe.output = *overrides.output;
+    recipe.output_location = command_line("--output");
+  }
+  replace_plugin(recipe.format, overrides.format, "--format");
+  replace_plugin(recipe.optimizer, overrides.optimizer, "--optimizer");
+  replace_plugin(recipe.model, overrides.model, "--model");
+  replace_plugin(recipe.backend, overrides.backend, "--backend");
+  for (const std::string& assignment : overrides.sets)
+    apply_set(recipe, assignment);
+}
+
+void require_paths(const Recipe& recipe) {
+  const Location where{recipe.source.string(), 1, 1};
+  if (recipe.input.empty()) fail(where, "missing key 'input' (or give --input)");
+  if (recipe.output.empty()) fail(where, "missing key 'output' (or give --output)");
+}
+
+}  // namespace lrq::host

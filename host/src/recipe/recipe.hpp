@@ -1,0 +1,55 @@
+// A recipe: which file to convert, where to, and which plugins with which options. Read from YAML
+// keeping the line and column of every value, so each error can point at it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recipe/location.hpp"
+
+namespace lrq::host {
+
+// A plugin option as written: the text of a scalar, or what else stood there.
+struct RawOption {
+  std::string key;
+  std::optional<std::string> scalar;
+  std::string non_scalar_kind;  // "a map", "a list" or "no value" when scalar is empty
+  Location location;
+};
+
+struct PluginSelection {
+  std::string section;  // "format", "optimizer", "model", "backend"
+  std::string name;
+  Location location;  // of the name
+  std::vector<RawOption> options;
+};
+
+struct Recipe {
+  std::filesystem::path source;
+  std::filesystem::path input;
+  Location input_location;
+  std::filesystem::path output;
+  Location output_location;
+  PluginSelection format;
+  PluginSelection optimizer;
+  PluginSelection model;
+  PluginSelection backend;
+  std::uint64_t seed = 0;
+  Location seed_location;
+};
+
+// The recipe keys, in the order the README documents them.
+const std::vector<std::string>& recipe_keys();
+
+// Reads and checks the structure of a recipe file (types, unknown and missing keys). Paths in it
+// are taken relative to the recipe's directory. Throws lrq::Error (recipe) naming file, line and
+// key. `input` and `output` may be left out when the command line gives them (see overrides).
+Recipe load_recipe(const std::filesystem::path& path);
+
+// Parses a non-negative decimal integer exactly (no sign, fraction or trailing text).
+std::optional<std::uint64_t> parse_unsigned(const std::string& text);
+
+}  // namespace lrq::host

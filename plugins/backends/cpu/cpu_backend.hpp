@@ -1,0 +1,38 @@
+// The cpu backend: host memory, arithmetic in cpu_kernels, threads from OpenMP.
+#pragma once
+
+#include "lrq/backend.hpp"
+
+namespace lrq::cpu {
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(int threads);
+
+  BackendInfo info() const override;
+  DeviceTensor upload(const TensorView& host) override;
+  void download(const DeviceTensor& tensor, std::span<std::byte> host) override;
+  DeviceTensor to_f32(const DeviceTensor& tensor) override;
+  DeviceTensor absmax(const DeviceTensor& x, const ScaleLayout& layout) override;
+  DeviceTensor quantize(const DeviceTensor& x, const DeviceTensor& multiplier,
+                        const ScaleLayout& layout, const Grid& grid) override;
+  DeviceTensor encode(const DeviceTensor& grid_values, const Grid& grid) override;
+  DeviceTensor dequantize(const DeviceTensor& values, const DeviceTensor& scale,
+                          const ScaleLayout& layout) override;
+  ErrorNorms error_norms(const DeviceTensor& reference, const DeviceTensor& approximation) override;
+  void synchronize() override {}
+
+ private:
+  int threads_;
+};
+
+class CpuBackendFactory final : public BackendFactory {
+ public:
+  std::string name() const override { return "cpu"; }
+  std::string description() const override;
+  OptionsSchema schema() const override;
+  std::unique_ptr<Backend> create(const Options& options) const override;
+  Availability probe() const override { return {true, ""}; }
+};
+
+}  // namespace lrq::cpu

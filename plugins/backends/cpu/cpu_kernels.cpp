@@ -1,0 +1,205 @@
+#include "cpu_kernels.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "lrq/error.hpp"
+#include "lrq/float_convert.hpp"
+
+namespace lrq::cpu {
+namespace {
+
+constexpr std::int64_t kChunk = std::int64_t{1} << 16;
+
+// Adding and subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer, ties to
+// even, in the default rounding mode (the project never builds with -ffast-math).
+constexpr float kRoundingMagic = 12582912.0f;
+
+inline float round_half_even(float value) {
+  return (value + kRoundingMagic) - kRoundingMagic;
+}
+
+// The nearest float8_e4m3fn value (ties to even) of a value already clamped to +-448; the same
+// result as e4m3fn_to_f32(f32_to_e4m3fn(value)), without the table walk.
+inline float round_to_e4m3fn(float value) {
+  const float magnitude = std::fabs(value);
+  float rounded;
+  if (magnitude < 0x1p-6f) {
+    rounded = round_half_even(magnitude * 512.0f) * 0x1p-9f;  // subnormals: steps of 2^-9
+  } else {
+    std::uint32_t bits = std::bit_cast<std::uint32_t>(magnitude);
+    bits += 0x7FFFFu + ((bits >> 20) & 1u);  // round the 23-bit mantissa to 3 bits, ties to even
+    bits &= 0xFFF00000u;
+    rounded = std::bit_cast<float>(bits);
+  }
+  return std::copysign(rounded, value);
+}
+
+inline float round_to_grid(float value, GridKind kind) {
+  return kind == GridKind::e4m3fn ? round_to_e4m3fn(value) : round_half_even(value);
+}
+
+std::int64_t runs_per_row(MatrixShape shape, const ScaleLayout& layout) {
+  return layout.granularity == ScaleGranularity::block ? shape.cols / layout.block : 1;
+}
+
+std::int64_t cell_index(const ScaleLayout& layout, std::int64_t row, std::int64_t run,
+                        std::int64_t runs) {
+  switch (layout.granularity) {
+    case ScaleGranularity::tensor:
+      return 0;
+    case ScaleGranularity::row:
+      return row;
+    case ScaleGranularity::block:
+      return (row / layout.block) * runs + run;
+  }
+  return 0;
+}
+
+// Calls body(row, run, first_col, end_col, cell) for every run of a row that shares one scale cell,
+// rows spread over the threads.
+template <class Body>
+void for_each_run(MatrixShape shape, const ScaleLayout& layout, int threads, Body body) {
+  const std::int64_t runs = runs_per_row(shape, layout);
+  const std::int64_t run_length = shape.cols / runs;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t row = 0; row < shape.rows; ++row) {
+    for (std::int64_t run = 0; run < runs; ++run) {
+      body(row, run, run * run_length, (run + 1) * run_length, cell_index(layout, row, run, runs));
+    }
+  }
+}
+
+float run_absmax(const float* values, std::int64_t count) {
+  float maximum = 0.0f;
+  bool finite = true;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const float magnitude = std::fabs(values[i]);
+    maximum = magnitude > maximum ? magnitude : maximum;
+    finite &= magnitude <= FLT_MAX;  // false for NaN and infinity
+  }
+  return finite ? maximum : std::numeric_limits<float>::infinity();
+}
+
+}  // namespace
+
+void widen_to_f32_parallel(DType source, const std::byte* source_bytes, float* destination,
+                           std::size_t count, int threads) {
+  const auto total = static_cast<std::int64_t>(count);
+  const std::int64_t chunks = (total + kChunk - 1) / kChunk;
+  if (source == DType::I8) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < total; ++i) {
+      destination[i] = static_cast<float>(static_cast<std::int8_t>(source_bytes[i]));
+    }
+    return;
+  }
+  const std::size_t item = itemsize(source);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const std::int64_t first = chunk * kChunk;
+    const std::int64_t length = std::min(kChunk, total - first);
+    widen_to_f32(source, source_bytes + static_cast<std::size_t>(first) * item, destination + first,
+                 static_cast<std::size_t>(length));
+  }
+}
+
+void absmax_cells(const float* x, MatrixShape shape, const ScaleLayout& layout, float* cells,
+                  int threads) {
+  const std::int64_t runs = runs_per_row(shape, layout);
+  std::vector<float> run_maxima(static_cast<std::size_t>(shape.rows * runs));
+  for_each_run(
+      shape, layout, threads,
+      [&](std::int64_t row, std::int64_t run, std::int64_t first, std::int64_t end, std::int64_t) {
+        run_maxima[static_cast<std::size_t>(row * runs + run)] =
+            run_absmax(x + row * shape.cols + first, end - first);
+      });
+  const Shape cell_shape = layout.cells(shape.rows, shape.cols);
+  std::fill_n(cells, element_count(cell_shape), 0.0f);
+  for (std::int64_t row = 0; row < shape.rows; ++row) {
+    for (std::int64_t run = 0; run < runs; ++run) {
+      const std::int64_t cell = cell_index(layout, row, run, runs);
+      cells[cell] = std::max(cells[cell], run_maxima[static_cast<std::size_t>(row * runs + run)]);
+    }
+  }
+}
+
+void quantize_to_grid(const float* x, MatrixShape shape, const float* multiplier,
+                      const ScaleLayout& layout, const Grid& grid, float* values, int threads) {
+  const GridKind kind = grid.kind;
+  const float limit = grid.max_abs;
+  for_each_run(
+      shape, layout, threads,
+      [&](std::int64_t row, std::int64_t, std::int64_t first, std::int64_t end, std::int64_t cell) {
+        const float m = multiplier[cell];
+        const std::int64_t base = row * shape.cols;
+        for (std::int64_t col = first; col < end; ++col) {
+          const float scaled = std::clamp(x[base + col] * m, -limit, limit);
+          values[base + col] = round_to_grid(scaled, kind);
+        }
+      });
+}
+
+void encode_grid_values(const float* values, std::size_t count, const Grid& grid, std::byte* codes,
+                        int threads) {
+  const auto total = static_cast<std::int64_t>(count);
+  if (grid.kind == GridKind::e4m3fn) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < total; ++i)
+      codes[i] = std::byte{f32_to_e4m3fn(values[i])};
+  } else {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < total; ++i) {
+      codes[i] = static_cast<std::byte>(static_cast<std::int8_t>(values[i]));
+    }
+  }
+}
+
+void dequantize_values(const float* values, MatrixShape shape, const float* scale,
+                       const ScaleLayout& layout, float* weight, int threads) {
+  for_each_run(
+      shape, layout, threads,
+      [&](std::int64_t row, std::int64_t, std::int64_t first, std::int64_t end, std::int64_t cell) {
+        const float s = scale[cell];
+        const std::int64_t base = row * shape.cols;
+        for (std::int64_t col = first; col < end; ++col) {
+          weight[base + col] = values[base + col] * s;
+        }
+      });
+}
+
+ErrorNorms error_norms_of(const float* reference, const float* approximation, std::size_t count,
+                          int threads) {
+  const auto total = static_cast<std::int64_t>(count);
+  const std::int64_t chunks = (total + kChunk - 1) / kChunk;
+  std::vector<double> reference_sums(static_cast<std::size_t>(chunks));
+  std::vector<double> error_sums(static_cast<std::size_t>(chunks));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+    double reference_sum = 0.0;
+    double error_sum = 0.0;
+    const std::int64_t end = std::min(total, (chunk + 1) * kChunk);
+    for (std::int64_t i = chunk * kChunk; i < end; ++i) {
+      const double r = reference[i];
+      const double e = r - static_cast<double>(approximation[i]);
+      reference_sum += r * r;
+      error_sum += e * e;
+    }
+    reference_sums[static_cast<std::size_t>(chunk)] = reference_sum;
+    error_sums[static_cast<std::size_t>(chunk)] = error_sum;
+  }
+  ErrorNorms norms;
+  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+    norms.reference += reference_sums[static_cast<std::size_t>(chunk)];
+    norms.error += error_sums[static_cast<std::size_t>(chunk)];
+  }
+  norms.reference = std::sqrt(norms.reference);
+  norms.error = std::sqrt(norms.error);
+  return norms;
+}
+
+}  // namespace lrq::cpu

@@ -1,0 +1,37 @@
+// The cpu backend's arithmetic on raw host arrays, parallel with OpenMP. Every result is the same
+// whatever the thread count: element-wise work is independent, maxima are exact, and sums are
+// taken over fixed-size chunks in a fixed order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "lrq/backend.hpp"
+#include "lrq/quantization.hpp"
+
+namespace lrq::cpu {
+
+struct MatrixShape {
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+};
+
+void widen_to_f32_parallel(DType source, const std::byte* source_bytes, float* destination,
+                           std::size_t count, int threads);
+
+void absmax_cells(const float* x, MatrixShape shape, const ScaleLayout& layout, float* cells,
+                  int threads);
+
+void quantize_to_grid(const float* x, MatrixShape shape, const float* multiplier,
+                      const ScaleLayout& layout, const Grid& grid, float* values, int threads);
+
+void encode_grid_values(const float* values, std::size_t count, const Grid& grid, std::byte* codes,
+                        int threads);
+
+void dequantize_values(const float* values, MatrixShape shape, const float* scale,
+                       const ScaleLayout& layout, float* weight, int threads);
+
+ErrorNorms error_norms_of(const float* reference, const float* approximation, std::size_t count,
+                          int threads);
+
+}  // namespace lrq::cpu

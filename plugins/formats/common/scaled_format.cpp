@@ -1,0 +1,173 @@
+#include "scaled_format.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "lrq/error.hpp"
+
+namespace lrq::formats {
+namespace {
+
+std::vector<std::byte> download_bytes(Backend& backend, const DeviceTensor& tensor) {
+  std::vector<std::byte> bytes(tensor.bytes());
+  backend.download(tensor, bytes);
+  return bytes;
+}
+
+DeviceTensor upload_floats(Backend& backend, const std::vector<float>& values, const Shape& shape) {
+  const std::span<const std::byte> bytes = std::as_bytes(std::span(values));
+  return backend.upload(TensorView{DType::F32, shape, bytes});
+}
+
+const TensorView& stored_tensor(const StoredLayer& layer, const std::string& suffix) {
+  const auto found = layer.tensors.find(suffix);
+  if (found == layer.tensors.end()) {
+    throw Error(ErrorCategory::input, "quantized layer '" + layer.prefix + "' has no '" +
+                                          layer.prefix + "." + suffix + "'");
+  }
+  return found->second;
+}
+
+void require_stored(bool condition, const StoredLayer& layer, const std::string& suffix,
+                    const std::string& expectation, const TensorView& tensor) {
+  if (condition) return;
+  throw Error(ErrorCategory::input, "tensor '" + layer.prefix + "." + suffix + "': expected " +
+                                        expectation + ", found " +
+                                        std::string(safetensors_name(tensor.dtype)) + " " +
+                                        shape_to_string(tensor.shape));
+}
+
+// Why a [rows, cols] weight does not tile into the layout's blocks; empty when it does.
+std::string block_mismatch(const ScaleLayout& layout, std::int64_t rows, std::int64_t cols) {
+  if (layout.granularity != ScaleGranularity::block) return {};
+  for (const auto& [extent, what] : {std::pair{rows, "rows"}, std::pair{cols, "columns"}}) {
+    if (extent % layout.block != 0) {
+      return std::to_string(extent) + " " + what + " not divisible by block size " +
+             std::to_string(layout.block);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Shape stored_scale_shape(const ScaledFormatSpec& spec, std::int64_t rows, std::int64_t cols) {
+  switch (spec.layout.granularity) {
+    case ScaleGranularity::tensor:
+      return {};
+    case ScaleGranularity::row:
+      return spec.row_scale_as_column ? Shape{rows, 1} : Shape{rows};
+    case ScaleGranularity::block:
+      return spec.layout.cells(rows, cols);
+  }
+  return {};
+}
+
+ScaledFormat::ScaledFormat(ScaledFormatSpec spec, StoredSpecResolver resolve_stored)
+    : spec_(std::move(spec)), resolve_stored_(std::move(resolve_stored)) {}
+
+Acceptance ScaledFormat::accepts(const TensorInfo& weight) const {
+  if (weight.shape.size() != 2) {
+    return {false, "not a 2-D tensor " + shape_to_string(weight.shape)};
+  }
+  if (!is_quantizable_source(weight.dtype)) {
+    return {false, "dtype " + std::string(safetensors_name(weight.dtype)) + " is not a float"};
+  }
+  if (weight.elements() == 0) return {false, "empty tensor"};
+  std::string mismatch = block_mismatch(spec_.layout, weight.shape[0], weight.shape[1]);
+  return {mismatch.empty(), std::move(mismatch)};
+}
+
+std::vector<TensorInfo> ScaledFormat::plan(const std::string& prefix,
+                                           const TensorInfo& weight) const {
+  const std::int64_t rows = weight.shape[0];
+  const std::int64_t cols = weight.shape[1];
+  std::vector<TensorInfo> tensors;
+  tensors.push_back({prefix + ".weight", spec_.grid.storage_dtype(), weight.shape});
+  tensors.push_back({prefix + ".weight_scale", DType::F32, stored_scale_shape(spec_, rows, cols)});
+  if (spec_.write_input_scale) tensors.push_back({prefix + ".input_scale", DType::F32, {}});
+  const auto json_length = static_cast<std::int64_t>(spec_.config.to_json().size());
+  tensors.push_back({prefix + ".comfy_quant", DType::U8, {json_length}});
+  return tensors;
+}
+
+LayerQuantization ScaledFormat::prepare(Backend& backend, const TensorInfo& weight,
+                                        const DeviceTensor& weight_f32) const {
+  const Shape cells = spec_.layout.cells(weight.shape[0], weight.shape[1]);
+  const DeviceTensor maxima_on_device = backend.absmax(weight_f32, spec_.layout);
+  std::vector<float> maxima(static_cast<std::size_t>(element_count(cells)));
+  backend.download(maxima_on_device, std::as_writable_bytes(std::span(maxima)));
+
+  bool all_zero = true;
+  for (float maximum : maxima) {
+    if (!std::isfinite(maximum)) {
+      throw Error(ErrorCategory::input,
+                  "tensor '" + weight.name + "' contains NaN or infinite values");
+    }
+    all_zero = all_zero && maximum == 0.0f;
+  }
+  std::vector<float> scales(maxima.size());
+  std::vector<float> multipliers(maxima.size());
+  for (std::size_t cell = 0; cell < maxima.size(); ++cell) {
+    // An all-zero weight keeps unit scales, as the reference tool writes it.
+    const CellScale chosen = all_zero ? CellScale{1.0f, 1.0f} : spec_.scale_rule(maxima[cell]);
+    scales[cell] = chosen.scale;
+    multipliers[cell] = chosen.multiplier;
+  }
+  return {spec_.grid, spec_.layout, upload_floats(backend, scales, cells),
+          upload_floats(backend, multipliers, cells)};
+}
+
+std::vector<EncodedTensor> ScaledFormat::encode(Backend& backend, const std::string& prefix,
+                                                const DeviceTensor& grid_values,
+                                                const LayerQuantization& quantization) const {
+  const TensorInfo weight{prefix + ".weight", DType::F32, grid_values.shape};
+  std::vector<EncodedTensor> encoded;
+  for (TensorInfo& info : plan(prefix, weight)) {
+    const std::string suffix = info.name.substr(prefix.size() + 1);
+    std::vector<std::byte> bytes;
+    if (suffix == "weight") {
+      bytes = download_bytes(backend, backend.encode(grid_values, quantization.grid));
+    } else if (suffix == "weight_scale") {
+      bytes = download_bytes(backend, quantization.scale);
+    } else if (suffix == "input_scale") {
+      const float unit = 1.0f;
+      bytes.resize(sizeof unit);
+      std::memcpy(bytes.data(), &unit, sizeof unit);
+    } else {
+      bytes = spec_.config.to_bytes();
+    }
+    encoded.push_back({std::move(info), std::move(bytes)});
+  }
+  return encoded;
+}
+
+DeviceTensor ScaledFormat::dequantize(Backend& backend, const StoredLayer& layer) const {
+  const ComfyQuantConfig config =
+      ComfyQuantConfig::parse(layer.comfy_quant_json, layer.prefix + ".comfy_quant");
+  const ScaledFormatSpec stored = resolve_stored_(layer, config);
+  const TensorView& weight = stored_tensor(layer, "weight");
+  const std::string storage_name(safetensors_name(stored.grid.storage_dtype()));
+  require_stored(weight.dtype == stored.grid.storage_dtype() && weight.shape.size() == 2, layer,
+                 "weight", "a 2-D " + storage_name + " tensor", weight);
+  const std::int64_t rows = weight.shape[0];
+  const std::int64_t cols = weight.shape[1];
+  if (const std::string mismatch = block_mismatch(stored.layout, rows, cols); !mismatch.empty()) {
+    throw Error(ErrorCategory::input, "tensor '" + layer.prefix + ".weight': " + mismatch);
+  }
+  const TensorView& scale = stored_tensor(layer, "weight_scale");
+  const Shape scale_shape = stored_scale_shape(stored, rows, cols);
+  // ComfyUI also loads a one-element [1] per-tensor scale; lrq writes [].
+  const bool shape_matches =
+      scale.shape == scale_shape ||
+      (stored.layout.granularity == ScaleGranularity::tensor && element_count(scale.shape) == 1);
+  require_stored(scale.dtype == DType::F32 && shape_matches, layer, "weight_scale",
+                 "F32 " + shape_to_string(scale_shape), scale);
+
+  const DeviceTensor values = backend.to_f32(backend.upload(weight));
+  const DeviceTensor cells =
+      backend.upload(TensorView{DType::F32, stored.layout.cells(rows, cols), scale.bytes});
+  return backend.dequantize(values, cells, stored.layout);
+}
+
+}  // namespace lrq::formats

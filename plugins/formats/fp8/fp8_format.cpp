@@ -1,0 +1,88 @@
+// fp8: float8_e4m3fn weights with a per-tensor (stock ComfyUI), per-row or per-block scale.
+#include <algorithm>
+
+#include "lrq/error.hpp"
+#include "lrq/float_convert.hpp"
+#include "lrq/plugin.hpp"
+#include "scaled_format.hpp"
+
+namespace lrq::formats {
+namespace {
+
+constexpr std::int64_t kStoredBlockDefault = 64;  // ComfyUI's group_size fallback for fp8 blocks
+
+// As the reference tool: multiplier 448 / max(amax, 1e-12), stored scale its reciprocal.
+CellScale fp8_scale(float absmax) {
+  const float multiplier = kE4m3fnMax / std::max(absmax, 1e-12f);
+  return {1.0f / multiplier, multiplier};
+}
+
+ScaledFormatSpec fp8_spec(const std::string& scale, std::int64_t block_size) {
+  ScaledFormatSpec spec;
+  spec.grid = Grid::e4m3fn();
+  spec.scale_rule = &fp8_scale;
+  if (scale == "tensor") {
+    spec.config.format = "float8_e4m3fn";
+    spec.layout = {ScaleGranularity::tensor, 0};
+  } else if (scale == "row") {
+    spec.config.format = "float8_e4m3fn_rowwise";
+    spec.layout = {ScaleGranularity::row, 0};
+  } else {
+    spec.config.format = "float8_e4m3fn_blockwise";
+    spec.config.group_size = block_size;
+    spec.layout = {ScaleGranularity::block, block_size};
+  }
+  spec.description = "float8_e4m3fn, " + spec.layout.describe() + " scale";
+  return spec;
+}
+
+ScaledFormatSpec stored_fp8_spec(const StoredLayer& layer, const ComfyQuantConfig& config) {
+  if (config.format == "float8_e4m3fn") return fp8_spec("tensor", 0);
+  if (config.format == "float8_e4m3fn_rowwise") return fp8_spec("row", 0);
+  if (config.format == "float8_e4m3fn_blockwise") {
+    return fp8_spec("block", config.group_size.value_or(kStoredBlockDefault));
+  }
+  throw Error(ErrorCategory::input,
+              "layer '" + layer.prefix + "': format '" + config.format + "' is not an fp8 format");
+}
+
+class Fp8FormatFactory final : public FormatFactory {
+ public:
+  std::string name() const override { return "fp8"; }
+  std::string description() const override {
+    return "float8_e4m3fn weights; per-tensor scale (stock ComfyUI), per-row or per-block "
+           "(ComfyUI builds with block-wise support)";
+  }
+  std::vector<std::string> comfy_formats() const override {
+    return {"float8_e4m3fn", "float8_e4m3fn_rowwise", "float8_e4m3fn_blockwise"};
+  }
+  OptionsSchema schema() const override {
+    OptionsSchema schema;
+    schema.add(OptionSpec::choice("scale", {"tensor", "row", "block"}, "tensor",
+                                  "scale granularity: tensor (float8_e4m3fn, stock ComfyUI), row "
+                                  "(float8_e4m3fn_rowwise) or block (float8_e4m3fn_blockwise)"));
+    schema.add(OptionSpec::integer_choice("block_size", {32, 64, 128, 256}, 128,
+                                          "tile side for scale: block"));
+    schema.add(OptionSpec::boolean("input_scale", false,
+                                   "also write an input_scale of 1.0 for every quantized layer"));
+    schema.add(OptionSpec::boolean("full_precision_matrix_mult", false,
+                                   "mark layers to be dequantized for a full-precision matmul"));
+    return schema;
+  }
+  std::unique_ptr<Format> create(const Options& options) const override {
+    ScaledFormatSpec spec = fp8_spec(options.get_string("scale"), options.get_int("block_size"));
+    spec.write_input_scale = options.get_bool("input_scale");
+    spec.config.full_precision_matrix_mult = options.get_bool("full_precision_matrix_mult");
+    return std::make_unique<ScaledFormat>(std::move(spec), &stored_fp8_spec);
+  }
+};
+
+void register_fp8(Registrar& registrar) {
+  registrar.add(std::make_unique<Fp8FormatFactory>());
+}
+
+}  // namespace
+}  // namespace lrq::formats
+
+LRQ_PLUGIN("fp8", "0.1.0", "float8_e4m3fn format (per-tensor, per-row, per-block scales)",
+           lrq::formats::register_fp8)

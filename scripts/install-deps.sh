@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building lrq needs and is missing (Debian 12 / Ubuntu packages). With --tests, also
+# what the tests need: GoogleTest, Google Benchmark and Python's safetensors, numpy and ml_dtypes.
+set -euo pipefail
+
+packages=(g++ cmake ninja-build pkg-config libboost-dev libboost-program-options-dev
+          libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev)
+with_tests=false
+if [[ "${1:-}" == "--tests" ]]; then
+  with_tests=true
+  packages+=(libgtest-dev libbenchmark-dev python3 python3-pip)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+if $with_tests && ! python3 -c "import safetensors, numpy, ml_dtypes" 2>/dev/null; then
+  echo "installing Python packages: safetensors numpy ml_dtypes"
+  python3 -m pip install --quiet --disable-pip-version-check safetensors numpy ml_dtypes 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
+      safetensors numpy ml_dtypes
+fi

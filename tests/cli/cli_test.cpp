@@ -1,0 +1,36 @@
+#include "cli_test.hpp"
+
+namespace lrq::test {
+
+std::filesystem::path CliTest::tiny_model(const std::string& dtype, std::uint64_t seed) {
+  const auto path = file("tiny-flux-" + dtype + "-" + std::to_string(seed) + ".safetensors");
+  if (std::filesystem::exists(path)) return path;
+  const HostRun run = run_host({"generate", "tiny-flux", "--output", path.string(), "--dtype",
+                                dtype, "--seed", std::to_string(seed)});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return path;
+}
+
+HostRun CliTest::convert(const std::filesystem::path& input, const std::filesystem::path& output,
+                         const std::vector<std::string>& extra, const HostRunOptions& options,
+                         const std::string& recipe) {
+  std::vector<std::string> arguments = {"run",          recipe,     "--input",
+                                        input.string(), "--output", output.string()};
+  arguments.insert(arguments.end(), extra.begin(), extra.end());
+  return run_host(arguments, options);
+}
+
+std::vector<std::string> CliTest::leftovers() const {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory_.path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".tmp-") != std::string::npos) names.push_back(name);
+  }
+  return names;
+}
+
+std::string CliTest::example_recipe() {
+  return std::string(LRQ_TEST_SOURCE_DIRECTORY) + "/configs/example-fp8.yaml";
+}
+
+}  // namespace lrq::test

@@ -1,0 +1,140 @@
+// The commands as a user runs them: exit codes, what they print, the files they write.
+#include <nlohmann/json.hpp>
+
+#include "cli_test.hpp"
+#include "lrq/safetensors.hpp"
+#include "lrq/version.hpp"
+#include "support/raw_safetensors.hpp"
+
+namespace lrq::test {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(Cli, VersionAndHelp) {
+  const HostRun version = run_host({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, std::string("lrq-host ") + LRQ_VERSION + "\n");
+  const HostRun help = run_host({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"run", "plugins", "inspect", "generate"}) {
+    EXPECT_TRUE(contains(help.out, command)) << command;
+  }
+  const HostRun run_help = run_host({"run", "--help"});
+  EXPECT_EQ(run_help.exit_code, 0);
+  EXPECT_TRUE(contains(run_help.out, "--set")) << run_help.out;
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  const HostRun nothing = run_host({});
+  EXPECT_EQ(nothing.exit_code, 2);
+  const HostRun unknown = run_host({"rn"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_TRUE(contains(unknown.err, "unknown command 'rn' (did you mean 'run'?)")) << unknown.err;
+  const HostRun bad_option = run_host({"inspect", "x", "--colour"});
+  EXPECT_EQ(bad_option.exit_code, 2);
+  EXPECT_TRUE(contains(bad_option.err, "colour")) << bad_option.err;
+}
+
+class CliRun : public CliTest {};
+
+TEST_F(CliRun, ConvertsTheExampleAndPrintsASummary) {
+  const auto output = file("out.safetensors");
+  const HostRun run = convert(tiny_model(), output);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "output: " + output.string())) << run.out;
+  EXPECT_TRUE(contains(run.out, "36 layers quantized")) << run.out;
+  EXPECT_TRUE(contains(run.out, "double_blocks.0.img_attn.qkv.weight")) << run.out;
+  EXPECT_TRUE(contains(run.out, "float8_e4m3fn")) << run.out;
+  const SafetensorsReader written(output);
+  ASSERT_NE(written.find("double_blocks.0.img_attn.qkv.comfy_quant"), nullptr);
+  EXPECT_EQ(written.find("double_blocks.0.img_attn.qkv.weight")->info.dtype, DType::F8_E4M3);
+  EXPECT_TRUE(leftovers().empty());
+}
+
+TEST_F(CliRun, TheSameRecipeAndSeedGiveTheSameBytes) {
+  const auto model = tiny_model();
+  ASSERT_EQ(convert(model, file("a.safetensors"), {"--format", "int8_block"}).exit_code, 0);
+  ASSERT_EQ(convert(model, file("b.safetensors"), {"--format", "int8_block"}).exit_code, 0);
+  EXPECT_EQ(read_file(file("a.safetensors")), read_file(file("b.safetensors")));
+}
+
+TEST_F(CliRun, KeepsWhatTheFormatCannotTileAndSaysWhy) {
+  const HostRun run = convert(tiny_model(), file("out.safetensors"), {"--format", "int8_block"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "keep: format: 64 columns not divisible by block size 128"))
+      << run.out;
+  EXPECT_TRUE(
+      contains(run.out, "int8_blockwise loads only in ComfyUI builds with block-wise support"))
+      << run.out;
+}
+
+TEST_F(CliRun, QuietPrintsOnlyTheOutputPath) {
+  const auto output = file("out.safetensors");
+  const HostRun run = convert(tiny_model(), output, {"--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, output.string() + "\n");
+}
+
+TEST_F(CliRun, OverwritesAnEarlierOutputAtomically) {
+  const auto output = file("out.safetensors");
+  write_file(output, "an older file");
+  ASSERT_EQ(convert(tiny_model(), output).exit_code, 0);
+  EXPECT_NO_THROW(SafetensorsReader{output});
+}
+
+TEST_F(CliRun, InspectShowsQuantizedLayersAndTheirFormats) {
+  const auto output = file("out.safetensors");
+  ASSERT_EQ(convert(tiny_model(), output, {"--format", "int8_block"}).exit_code, 0);
+  const HostRun text = run_host({"inspect", output.string()});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "34 quantized layers")) << text.out;
+  EXPECT_TRUE(contains(text.out, "int8_blockwise")) << text.out;
+  EXPECT_TRUE(contains(text.out, "load only in ComfyUI builds with block-wise support"));
+
+  const HostRun json_run = run_host({"inspect", output.string(), "--json"});
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  const auto json = nlohmann::json::parse(json_run.out);
+  ASSERT_EQ(json["quantized_layers"].size(), 34u);
+  const auto& layer = json["quantized_layers"][0];
+  EXPECT_EQ(layer["format"], "int8_blockwise");
+  EXPECT_EQ(layer["comfy_quant"]["group_size"], 128);
+  EXPECT_EQ(layer["stock_comfyui"], false);
+  EXPECT_EQ(layer["weight"]["dtype"], "I8");
+  EXPECT_EQ(layer["input_scale"]["shape"], nlohmann::json::array());
+}
+
+TEST_F(CliRun, InspectOfAnUnquantizedFileSaysSo) {
+  const HostRun run = run_host({"inspect", tiny_model().string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "84 tensors")) << run.out;
+  EXPECT_TRUE(contains(run.out, "no quantized layers")) << run.out;
+}
+
+TEST_F(CliRun, GenerateIsDeterministicPerSeed) {
+  EXPECT_EQ(read_file(tiny_model("f32", 1)), read_file(tiny_model("f32", 1)));
+  EXPECT_NE(read_file(tiny_model("f32", 1)), read_file(tiny_model("f32", 2)));
+  const HostRun unknown = run_host({"generate", "huge-flux", "--output", file("x").string()});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_TRUE(contains(unknown.err, "unknown model 'huge-flux'")) << unknown.err;
+}
+
+TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
+  const HostRun run = run_host({"plugins", "--plugin-dir", LRQ_TEST_FIXTURE_PLUGIN_DIRECTORY});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* name : {"fp8", "int8_block", "rtn", "generic", "cpu"}) {
+    EXPECT_TRUE(contains(run.out, name)) << name;
+  }
+  EXPECT_TRUE(contains(run.out, "liblrq-format-wrong_abi.so: built for lrq ABI 99.0")) << run.out;
+
+  const HostRun json_run = run_host({"plugins", "--json"});
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  const auto json = nlohmann::json::parse(json_run.out);
+  EXPECT_EQ(json["plugins"].size(), 5u);
+  EXPECT_TRUE(json["rejected"].empty());
+}
+
+}  // namespace
+}  // namespace lrq::test

@@ -1,0 +1,29 @@
+// Runs the built lrq-host as a child process and captures what it prints, so tests see exactly
+// what a user sees: exit code, standard output and standard error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lrq::test {
+
+struct HostRun {
+  int exit_code = -1;  // the process's exit status; 128 + N when killed by signal N
+  std::string out;
+  std::string err;
+};
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+struct HostRunOptions {
+  Environment environment;  // added to (or replacing in) this process's environment
+  std::optional<std::uint64_t> file_size_limit;  // RLIMIT_FSIZE in bytes: a "full disk"
+};
+
+// Runs LRQ_TEST_HOST_BINARY with `arguments`, passed as they are (no shell).
+HostRun run_host(const std::vector<std::string>& arguments, const HostRunOptions& options = {});
+
+}  // namespace lrq::test

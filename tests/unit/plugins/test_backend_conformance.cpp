@@ -1,0 +1,248 @@
+// Every backend against straightforward references written here, with the same cases and
+// tolerances. Round-to-nearest and everything element-wise must match bit for bit.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "backend_test_data.hpp"
+#include "lrq/float_convert.hpp"
+#include "real_plugins.hpp"
+
+namespace lrq::test {
+namespace {
+
+class BackendConformance : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    const auto factory = real_plugins().backend(GetParam());
+    ASSERT_NE(factory, nullptr) << "backend plugin '" << GetParam() << "' not built";
+    const Availability availability = factory->probe();
+    if (!availability.available) GTEST_SKIP() << GetParam() << ": " << availability.reason;
+    backend_ = make_backend(GetParam());
+  }
+
+  Backend& backend() { return *backend_; }
+
+ private:
+  std::unique_ptr<Backend> backend_;
+};
+
+const ScaleLayout kLayouts[] = {
+    {ScaleGranularity::tensor, 0},
+    {ScaleGranularity::row, 0},
+    {ScaleGranularity::block, 64},
+};
+
+std::int64_t cell_of(const ScaleLayout& layout, std::int64_t row, std::int64_t col,
+                     std::int64_t cols) {
+  switch (layout.granularity) {
+    case ScaleGranularity::tensor:
+      return 0;
+    case ScaleGranularity::row:
+      return row;
+    case ScaleGranularity::block:
+      return (row / layout.block) * (cols / layout.block) + col / layout.block;
+  }
+  return 0;
+}
+
+bool same_bits(float a, float b) {
+  return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
+}
+
+TEST_P(BackendConformance, UploadDownloadRoundTripsBytes) {
+  std::vector<std::uint8_t> bytes(1000);
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<std::uint8_t>(i * 7);
+  const DeviceTensor tensor =
+      backend().upload(TensorView{DType::U8, {10, 100}, std::as_bytes(std::span(bytes))});
+  EXPECT_EQ(tensor.dtype, DType::U8);
+  EXPECT_EQ(tensor.shape, (Shape{10, 100}));
+  EXPECT_EQ(download_bytes(backend(), tensor), bytes);
+}
+
+TEST_P(BackendConformance, WidensEvery16BitCodeExactly) {
+  std::vector<std::uint16_t> codes(65536);
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    codes[i] = static_cast<std::uint16_t>(i);
+  for (DType dtype : {DType::BF16, DType::F16}) {
+    const DeviceTensor raw =
+        backend().upload(TensorView{dtype, {256, 256}, std::as_bytes(std::span(codes))});
+    const std::vector<float> widened = download_floats(backend(), backend().to_f32(raw));
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      const float expected = dtype == DType::BF16 ? bf16_to_f32(codes[i]) : f16_to_f32(codes[i]);
+      ASSERT_TRUE(same_bits(widened[i], expected) ||
+                  (std::isnan(widened[i]) && std::isnan(expected)))
+          << safetensors_name(dtype) << " code " << i;
+    }
+  }
+}
+
+TEST_P(BackendConformance, WidensEvery8BitCodeExactly) {
+  std::vector<std::uint8_t> codes(256);
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    codes[i] = static_cast<std::uint8_t>(i);
+  for (DType dtype : {DType::F8_E4M3, DType::I8}) {
+    const DeviceTensor raw =
+        backend().upload(TensorView{dtype, {16, 16}, std::as_bytes(std::span(codes))});
+    const std::vector<float> widened = download_floats(backend(), backend().to_f32(raw));
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      const float expected = dtype == DType::I8
+                                 ? static_cast<float>(static_cast<std::int8_t>(codes[i]))
+                                 : e4m3fn_to_f32(codes[i]);
+      ASSERT_TRUE(same_bits(widened[i], expected) ||
+                  (std::isnan(widened[i]) && std::isnan(expected)))
+          << safetensors_name(dtype) << " code " << i;
+    }
+  }
+}
+
+TEST_P(BackendConformance, AbsmaxPerCellMatchesReference) {
+  const std::int64_t rows = 192;
+  const std::int64_t cols = 320;
+  const std::vector<float> values = mixed_magnitudes(rows, cols, 1);
+  const DeviceTensor x = upload_floats(backend(), values, {rows, cols});
+  for (const ScaleLayout& layout : kLayouts) {
+    const Shape cells = layout.cells(rows, cols);
+    std::vector<float> expected(static_cast<std::size_t>(element_count(cells)), 0.0f);
+    for (std::int64_t r = 0; r < rows; ++r) {
+      for (std::int64_t c = 0; c < cols; ++c) {
+        float& cell = expected[static_cast<std::size_t>(cell_of(layout, r, c, cols))];
+        cell = std::max(cell, std::fabs(values[static_cast<std::size_t>(r * cols + c)]));
+      }
+    }
+    const DeviceTensor maxima = backend().absmax(x, layout);
+    EXPECT_EQ(maxima.shape, cells) << layout.describe();
+    EXPECT_EQ(download_floats(backend(), maxima), expected) << layout.describe();
+  }
+}
+
+TEST_P(BackendConformance, AbsmaxIsInfiniteExactlyWhereNanOrInfinityIs) {
+  const std::int64_t rows = 128;
+  const std::int64_t cols = 128;
+  std::vector<float> values(static_cast<std::size_t>(rows * cols), 0.5f);
+  values[5] = std::numeric_limits<float>::quiet_NaN();                // block (0, 0)
+  values[70 * cols + 100] = -std::numeric_limits<float>::infinity();  // block (1, 1)
+  const DeviceTensor x = upload_floats(backend(), values, {rows, cols});
+  const std::vector<float> blocks =
+      download_floats(backend(), backend().absmax(x, {ScaleGranularity::block, 64}));
+  const float inf = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(blocks, (std::vector<float>{inf, 0.5f, 0.5f, inf}));
+  const std::vector<float> tensor =
+      download_floats(backend(), backend().absmax(x, {ScaleGranularity::tensor, 0}));
+  EXPECT_EQ(tensor, std::vector<float>{inf});
+}
+
+std::vector<float> cell_multipliers(const Shape& cells) {
+  std::vector<float> multipliers(static_cast<std::size_t>(element_count(cells)));
+  for (std::size_t i = 0; i < multipliers.size(); ++i) {
+    multipliers[i] =
+        std::ldexp(1.0f + 0.37f * static_cast<float>(i % 5), static_cast<int>(i % 3) - 1);
+  }
+  return multipliers;
+}
+
+TEST_P(BackendConformance, QuantizeRoundsToNearestEvenOnEachGrid) {
+  const std::int64_t rows = 128;
+  const std::int64_t cols = 192;
+  const std::vector<float> values = mixed_magnitudes(rows, cols, 2);
+  const DeviceTensor x = upload_floats(backend(), values, {rows, cols});
+  for (const Grid grid : {Grid::e4m3fn(), Grid::int8()}) {
+    for (const ScaleLayout& layout : kLayouts) {
+      const Shape cells = layout.cells(rows, cols);
+      const std::vector<float> multipliers = cell_multipliers(cells);
+      const std::vector<float> quantized = download_floats(
+          backend(),
+          backend().quantize(x, upload_floats(backend(), multipliers, cells), layout, grid));
+      for (std::int64_t r = 0; r < rows; ++r) {
+        for (std::int64_t c = 0; c < cols; ++c) {
+          const std::size_t i = static_cast<std::size_t>(r * cols + c);
+          const float m = multipliers[static_cast<std::size_t>(cell_of(layout, r, c, cols))];
+          const float scaled = std::clamp(values[i] * m, -grid.max_abs, grid.max_abs);
+          const float expected = grid.kind == GridKind::e4m3fn
+                                     ? e4m3fn_to_f32(f32_to_e4m3fn(scaled))
+                                     : std::nearbyint(scaled);
+          ASSERT_TRUE(same_bits(quantized[i], expected) ||
+                      (expected == 0.0f && quantized[i] == 0.0f && grid.kind == GridKind::int8))
+              << layout.describe() << " value " << values[i] << " * " << m << " -> " << quantized[i]
+              << ", expected " << expected;
+        }
+      }
+    }
+  }
+}
+
+TEST_P(BackendConformance, EncodeWritesStorageCodes) {
+  const std::int64_t rows = 64;
+  const std::int64_t cols = 96;
+  const std::vector<float> values = mixed_magnitudes(rows, cols, 3);
+  const DeviceTensor x = upload_floats(backend(), values, {rows, cols});
+  const std::vector<float> unit(1, 1.0f);
+  for (const Grid grid : {Grid::e4m3fn(), Grid::int8()}) {
+    const DeviceTensor on_grid = backend().quantize(x, upload_floats(backend(), unit, {1, 1}),
+                                                    {ScaleGranularity::tensor, 0}, grid);
+    const std::vector<float> grid_values = download_floats(backend(), on_grid);
+    const DeviceTensor codes = backend().encode(on_grid, grid);
+    EXPECT_EQ(codes.dtype, grid.storage_dtype());
+    EXPECT_EQ(codes.shape, (Shape{rows, cols}));
+    const std::vector<std::uint8_t> bytes = download_bytes(backend(), codes);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      const std::uint8_t expected =
+          grid.kind == GridKind::e4m3fn
+              ? f32_to_e4m3fn(grid_values[i])
+              : static_cast<std::uint8_t>(static_cast<std::int8_t>(grid_values[i]));
+      ASSERT_EQ(bytes[i], expected) << "value " << grid_values[i];
+    }
+  }
+}
+
+TEST_P(BackendConformance, DequantizeMultipliesByTheCellScale) {
+  const std::int64_t rows = 128;
+  const std::int64_t cols = 128;
+  const std::vector<float> values = mixed_magnitudes(rows, cols, 4);
+  const DeviceTensor x = upload_floats(backend(), values, {rows, cols});
+  for (const ScaleLayout& layout : kLayouts) {
+    const Shape cells = layout.cells(rows, cols);
+    const std::vector<float> scales = cell_multipliers(cells);
+    const std::vector<float> result = download_floats(
+        backend(), backend().dequantize(x, upload_floats(backend(), scales, cells), layout));
+    for (std::int64_t r = 0; r < rows; ++r) {
+      for (std::int64_t c = 0; c < cols; ++c) {
+        const std::size_t i = static_cast<std::size_t>(r * cols + c);
+        ASSERT_EQ(result[i],
+                  values[i] * scales[static_cast<std::size_t>(cell_of(layout, r, c, cols))]);
+      }
+    }
+  }
+}
+
+TEST_P(BackendConformance, ErrorNormsMatchADoubleReference) {
+  const std::int64_t rows = 300;
+  const std::int64_t cols = 500;
+  const std::vector<float> reference = mixed_magnitudes(rows, cols, 5);
+  std::vector<float> approximation = reference;
+  for (std::size_t i = 0; i < approximation.size(); i += 3)
+    approximation[i] *= 1.01f;
+  double reference_sum = 0.0;
+  double error_sum = 0.0;
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    reference_sum += static_cast<double>(reference[i]) * reference[i];
+    const double e = static_cast<double>(reference[i]) - approximation[i];
+    error_sum += e * e;
+  }
+  const ErrorNorms norms =
+      backend().error_norms(upload_floats(backend(), reference, {rows, cols}),
+                            upload_floats(backend(), approximation, {rows, cols}));
+  EXPECT_NEAR(norms.reference, std::sqrt(reference_sum), 1e-12 * std::sqrt(reference_sum));
+  EXPECT_NEAR(norms.error, std::sqrt(error_sum), 1e-12 * std::sqrt(error_sum));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendConformance, ::testing::Values("cpu"),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace lrq::test
