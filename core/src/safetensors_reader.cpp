@@ -448,6 +448,18 @@ const SafetensorsEntry* SafetensorsReader::find(std::string_view name) const noe
   return found == by_name_.end() ? nullptr : &entries_[found->second];
 }
 
+void SafetensorsReader::release(const SafetensorsEntry& entry) const noexcept {
+  static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto start = reinterpret_cast<std::uintptr_t>(view(entry).bytes.data());
+  const std::uintptr_t end = start + (entry.end - entry.begin);
+  // Only whole pages inside the tensor: its neighbours may still be in use.
+  const std::uintptr_t first = (start + page - 1) / page * page;
+  const std::uintptr_t last = end / page * page;
+  if (last > first) {
+    madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  }
+}
+
 TensorView SafetensorsReader::view(const SafetensorsEntry& entry) const noexcept {
   const auto* data = reinterpret_cast<const std::byte*>(mapping_->bytes()) + kLengthPrefixBytes +
                      header_size_ + entry.begin;

@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t kHeaderAlignment = 8;
 
 std::string in_quotes(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
+  return "'" + std::string(text) + "'";
 }
 
 [[noreturn]] void fail(ErrorCategory category, const fs::path& output, const std::string& what) {

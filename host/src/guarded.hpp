@@ -128,9 +128,9 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
                           const ScaleLayout& layout) override {
     return pin(call(&Backend::dequantize, values, scale, layout));
   }
-  ErrorNorms error_norms(const DeviceTensor& reference,
-                         const DeviceTensor& approximation) override {
-    return call(&Backend::error_norms, reference, approximation);
+  ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
+                                const DeviceTensor& scale, const ScaleLayout& layout) override {
+    return call(&Backend::quantization_error, reference, values, scale, layout);
   }
   void synchronize() override { call(&Backend::synchronize); }
 };

@@ -53,9 +53,10 @@ class Backend {
   virtual DeviceTensor dequantize(const DeviceTensor& values, const DeviceTensor& scale,
                                   const ScaleLayout& layout) = 0;
 
-  // Norms of two F32 tensors of the same shape; deterministic whatever the thread count.
-  virtual ErrorNorms error_norms(const DeviceTensor& reference,
-                                 const DeviceTensor& approximation) = 0;
+  // ||reference|| and ||reference - values * scale[cell]|| (the dequantized weight is not
+  // materialized), accumulated in double; deterministic whatever the thread count.
+  virtual ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
+                                        const DeviceTensor& scale, const ScaleLayout& layout) = 0;
 
   // Waits until all queued work is done.
   virtual void synchronize() = 0;

@@ -48,6 +48,10 @@ class SafetensorsReader {
   const std::vector<SafetensorsEntry>& entries() const noexcept { return entries_; }
   const SafetensorsEntry* find(std::string_view name) const noexcept;
   TensorView view(const SafetensorsEntry& entry) const noexcept;
+  // Done with this tensor: drops its pages from this process's mapping (the page cache keeps
+  // them), so streaming a model through the reader does not grow the resident set. Views of it
+  // stay valid; reading them again maps the pages again.
+  void release(const SafetensorsEntry& entry) const noexcept;
 
   // The `__metadata__` string map, in header order.
   const Metadata& metadata() const noexcept { return metadata_; }

@@ -54,11 +54,10 @@ LayerOutcome quantize_layer(const SafetensorsReader& input, const TensorPlan& pl
     require_planned(encoded[i], plan.outputs[i], tools.format);
     writer.write(encoded[i].info.name, encoded[i].bytes);
   }
-  const DeviceTensor dequantized =
-      backend.dequantize(rounded.grid_values, quantization.scale, quantization.layout);
   LayerOutcome outcome;
   outcome.comfy_format = tools.format.comfy_format();
-  outcome.weight_error = backend.error_norms(weight, dequantized);
+  outcome.weight_error = backend.quantization_error(weight, rounded.grid_values, quantization.scale,
+                                                    quantization.layout);
   outcome.iterations = rounded.iterations;
   outcome.stop_reason = std::move(rounded.stop_reason);
   return outcome;
@@ -82,6 +81,7 @@ ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& p
     } else if (tensor.action == LayerAction::keep) {
       writer.write(tensor.entry->info.name, input.view(*tensor.entry).bytes);
     }
+    input.release(*tensor.entry);
     outcome.tensor = tensor.entry->info;
     outcome.action = tensor.action;
     outcome.reason = tensor.reason;

@@ -33,14 +33,22 @@ void require_cells(const DeviceTensor& cells, MatrixShape shape, const ScaleLayo
 
 }  // namespace
 
-CpuBackend::CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_num_procs()) {}
+namespace {
+
+constexpr std::size_t kBufferCacheBytes = std::size_t{512} << 20;
+
+}  // namespace
+
+CpuBackend::CpuBackend(int threads)
+    : threads_(threads > 0 ? threads : omp_get_num_procs()),
+      pool_(HostBufferPool::create(kBufferCacheBytes)) {}
 
 BackendInfo CpuBackend::info() const {
   return {"cpu", "host CPU, " + std::to_string(threads_) + " threads"};
 }
 
 DeviceTensor CpuBackend::upload(const TensorView& host) {
-  DeviceTensor tensor = allocate_host_tensor(host.dtype, host.shape);
+  DeviceTensor tensor = allocate(host.dtype, host.shape);
   if (host.bytes.size() != tensor.bytes()) {
     throw Error(ErrorCategory::internal,
                 "cpu backend: upload of " + std::to_string(host.bytes.size()) +
@@ -58,7 +66,7 @@ void CpuBackend::download(const DeviceTensor& tensor, std::span<std::byte> host)
 }
 
 DeviceTensor CpuBackend::to_f32(const DeviceTensor& tensor) {
-  DeviceTensor result = allocate_host_tensor(DType::F32, tensor.shape);
+  DeviceTensor result = allocate(DType::F32, tensor.shape);
   widen_to_f32_parallel(tensor.dtype, data_of<const std::byte>(tensor), data_of<float>(result),
                         static_cast<std::size_t>(tensor.elements()), threads_);
   return result;
@@ -66,7 +74,7 @@ DeviceTensor CpuBackend::to_f32(const DeviceTensor& tensor) {
 
 DeviceTensor CpuBackend::absmax(const DeviceTensor& x, const ScaleLayout& layout) {
   const MatrixShape shape = matrix_shape(x, "absmax");
-  DeviceTensor cells = allocate_host_tensor(DType::F32, layout.cells(shape.rows, shape.cols));
+  DeviceTensor cells = allocate(DType::F32, layout.cells(shape.rows, shape.cols));
   absmax_cells(data_of<const float>(x), shape, layout, data_of<float>(cells), threads_);
   return cells;
 }
@@ -75,7 +83,7 @@ DeviceTensor CpuBackend::quantize(const DeviceTensor& x, const DeviceTensor& mul
                                   const ScaleLayout& layout, const Grid& grid) {
   const MatrixShape shape = matrix_shape(x, "quantize");
   require_cells(multiplier, shape, layout, "quantize");
-  DeviceTensor values = allocate_host_tensor(DType::F32, x.shape);
+  DeviceTensor values = allocate(DType::F32, x.shape);
   quantize_to_grid(data_of<const float>(x), shape, data_of<const float>(multiplier), layout, grid,
                    data_of<float>(values), threads_);
   return values;
@@ -83,7 +91,7 @@ DeviceTensor CpuBackend::quantize(const DeviceTensor& x, const DeviceTensor& mul
 
 DeviceTensor CpuBackend::encode(const DeviceTensor& grid_values, const Grid& grid) {
   matrix_shape(grid_values, "encode");
-  DeviceTensor codes = allocate_host_tensor(grid.storage_dtype(), grid_values.shape);
+  DeviceTensor codes = allocate(grid.storage_dtype(), grid_values.shape);
   encode_grid_values(data_of<const float>(grid_values),
                      static_cast<std::size_t>(grid_values.elements()), grid,
                      data_of<std::byte>(codes), threads_);
@@ -94,21 +102,22 @@ DeviceTensor CpuBackend::dequantize(const DeviceTensor& values, const DeviceTens
                                     const ScaleLayout& layout) {
   const MatrixShape shape = matrix_shape(values, "dequantize");
   require_cells(scale, shape, layout, "dequantize");
-  DeviceTensor weight = allocate_host_tensor(DType::F32, values.shape);
+  DeviceTensor weight = allocate(DType::F32, values.shape);
   dequantize_values(data_of<const float>(values), shape, data_of<const float>(scale), layout,
                     data_of<float>(weight), threads_);
   return weight;
 }
 
-ErrorNorms CpuBackend::error_norms(const DeviceTensor& reference,
-                                   const DeviceTensor& approximation) {
-  if (reference.dtype != DType::F32 || approximation.dtype != DType::F32 ||
-      reference.shape != approximation.shape) {
+ErrorNorms CpuBackend::quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
+                                          const DeviceTensor& scale, const ScaleLayout& layout) {
+  const MatrixShape shape = matrix_shape(reference, "quantization_error");
+  if (values.shape != reference.shape || values.dtype != DType::F32) {
     throw Error(ErrorCategory::internal,
-                "cpu backend: error_norms needs two F32 tensors of the same shape");
+                "cpu backend: quantization_error needs values shaped like the reference");
   }
-  return error_norms_of(data_of<const float>(reference), data_of<const float>(approximation),
-                        static_cast<std::size_t>(reference.elements()), threads_);
+  require_cells(scale, shape, layout, "quantization_error");
+  return quantization_error_of(data_of<const float>(reference), data_of<const float>(values), shape,
+                               data_of<const float>(scale), layout, threads_);
 }
 
 std::string CpuBackendFactory::description() const {

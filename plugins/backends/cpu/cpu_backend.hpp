@@ -1,6 +1,7 @@
 // The cpu backend: host memory, arithmetic in cpu_kernels, threads from OpenMP.
 #pragma once
 
+#include "host_memory.hpp"
 #include "lrq/backend.hpp"
 
 namespace lrq::cpu {
@@ -19,11 +20,15 @@ class CpuBackend final : public Backend {
   DeviceTensor encode(const DeviceTensor& grid_values, const Grid& grid) override;
   DeviceTensor dequantize(const DeviceTensor& values, const DeviceTensor& scale,
                           const ScaleLayout& layout) override;
-  ErrorNorms error_norms(const DeviceTensor& reference, const DeviceTensor& approximation) override;
+  ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
+                                const DeviceTensor& scale, const ScaleLayout& layout) override;
   void synchronize() override {}
 
  private:
+  DeviceTensor allocate(DType dtype, const Shape& shape) { return pool_->allocate(dtype, shape); }
+
   int threads_;
+  std::shared_ptr<HostBufferPool> pool_;
 };
 
 class CpuBackendFactory final : public BackendFactory {

@@ -1,6 +1,7 @@
 #include "cpu_kernels.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -41,6 +42,24 @@ inline float round_to_e4m3fn(float value) {
 
 inline float round_to_grid(float value, GridKind kind) {
   return kind == GridKind::e4m3fn ? round_to_e4m3fn(value) : round_half_even(value);
+}
+
+// float8_e4m3fn codes of every float whose low 20 mantissa bits are zero, indexed by the other 12
+// bits. Every grid value is such a float, so encoding grid values is one lookup.
+const std::array<std::uint8_t, 4096>& e4m3fn_codes_by_top_bits() {
+  static const std::array<std::uint8_t, 4096> table = [] {
+    std::array<std::uint8_t, 4096> codes{};
+    for (std::uint32_t i = 0; i < codes.size(); ++i) {
+      codes[i] = f32_to_e4m3fn(std::bit_cast<float>(i << 20));
+    }
+    return codes;
+  }();
+  return table;
+}
+
+inline std::uint8_t encode_e4m3fn(float value, const std::array<std::uint8_t, 4096>& table) {
+  const auto bits = std::bit_cast<std::uint32_t>(value);
+  return (bits & 0xFFFFFu) == 0 ? table[bits >> 20] : f32_to_e4m3fn(value);
 }
 
 std::int64_t runs_per_row(MatrixShape shape, const ScaleLayout& layout) {
@@ -148,9 +167,11 @@ void encode_grid_values(const float* values, std::size_t count, const Grid& grid
                         int threads) {
   const auto total = static_cast<std::int64_t>(count);
   if (grid.kind == GridKind::e4m3fn) {
+    const auto& table = e4m3fn_codes_by_top_bits();
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t i = 0; i < total; ++i)
-      codes[i] = std::byte{f32_to_e4m3fn(values[i])};
+    for (std::int64_t i = 0; i < total; ++i) {
+      codes[i] = std::byte{encode_e4m3fn(values[i], table)};
+    }
   } else {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::int64_t i = 0; i < total; ++i) {
@@ -172,30 +193,32 @@ void dequantize_values(const float* values, MatrixShape shape, const float* scal
       });
 }
 
-ErrorNorms error_norms_of(const float* reference, const float* approximation, std::size_t count,
-                          int threads) {
-  const auto total = static_cast<std::int64_t>(count);
-  const std::int64_t chunks = (total + kChunk - 1) / kChunk;
-  std::vector<double> reference_sums(static_cast<std::size_t>(chunks));
-  std::vector<double> error_sums(static_cast<std::size_t>(chunks));
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-    double reference_sum = 0.0;
-    double error_sum = 0.0;
-    const std::int64_t end = std::min(total, (chunk + 1) * kChunk);
-    for (std::int64_t i = chunk * kChunk; i < end; ++i) {
-      const double r = reference[i];
-      const double e = r - static_cast<double>(approximation[i]);
-      reference_sum += r * r;
-      error_sum += e * e;
-    }
-    reference_sums[static_cast<std::size_t>(chunk)] = reference_sum;
-    error_sums[static_cast<std::size_t>(chunk)] = error_sum;
-  }
+ErrorNorms quantization_error_of(const float* reference, const float* values, MatrixShape shape,
+                                 const float* scale, const ScaleLayout& layout, int threads) {
+  // One partial sum per row, each row summed by one thread in column order, then the rows in
+  // order: the same bits for any thread count.
+  std::vector<double> reference_sums(static_cast<std::size_t>(shape.rows));
+  std::vector<double> error_sums(static_cast<std::size_t>(shape.rows));
+  for_each_run(
+      shape, layout, threads,
+      [&](std::int64_t row, std::int64_t, std::int64_t first, std::int64_t end, std::int64_t cell) {
+        const float s = scale[cell];
+        const std::int64_t base = row * shape.cols;
+        double reference_sum = 0.0;
+        double error_sum = 0.0;
+        for (std::int64_t col = first; col < end; ++col) {
+          const double r = reference[base + col];
+          const double e = r - static_cast<double>(values[base + col] * s);
+          reference_sum += r * r;
+          error_sum += e * e;
+        }
+        reference_sums[static_cast<std::size_t>(row)] += reference_sum;
+        error_sums[static_cast<std::size_t>(row)] += error_sum;
+      });
   ErrorNorms norms;
-  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-    norms.reference += reference_sums[static_cast<std::size_t>(chunk)];
-    norms.error += error_sums[static_cast<std::size_t>(chunk)];
+  for (std::size_t row = 0; row < reference_sums.size(); ++row) {
+    norms.reference += reference_sums[row];
+    norms.error += error_sums[row];
   }
   norms.reference = std::sqrt(norms.reference);
   norms.error = std::sqrt(norms.error);

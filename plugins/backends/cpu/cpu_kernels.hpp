@@ -31,7 +31,7 @@ void encode_grid_values(const float* values, std::size_t count, const Grid& grid
 void dequantize_values(const float* values, MatrixShape shape, const float* scale,
                        const ScaleLayout& layout, float* weight, int threads);
 
-ErrorNorms error_norms_of(const float* reference, const float* approximation, std::size_t count,
-                          int threads);
+ErrorNorms quantization_error_of(const float* reference, const float* values, MatrixShape shape,
+                                 const float* scale, const ScaleLayout& layout, int threads);
 
 }  // namespace lrq::cpu

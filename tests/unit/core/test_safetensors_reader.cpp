@@ -123,6 +123,26 @@ TEST_F(SafetensorsReaderTest, AcceptsGapsAndTrailingBytes) {
   EXPECT_EQ(as_text(reader.view(*reader.find("b")).bytes), "BB");
 }
 
+TEST_F(SafetensorsReaderTest, ReleasedTensorsReadTheSameAgainAndTheFileIsUntouched) {
+  // Several pages per tensor, so that release() really drops whole pages of the mapping.
+  std::string data;
+  for (int i = 0; i < 3 * 65536; ++i)
+    data.push_back(static_cast<char>('a' + i % 26));
+  const auto path = file(raw_file(R"({"a":{"dtype":"U8","shape":[65536],"data_offsets":[0,65536]},)"
+                                  R"("b":{"dtype":"U8","shape":[131072],)"
+                                  R"("data_offsets":[65536,196608]}})",
+                                  data));
+  const std::string before = test::read_file(path);
+  const SafetensorsReader reader(path);
+  for (const SafetensorsEntry& entry : reader.entries()) {
+    const std::string first_read(as_text(reader.view(entry).bytes));
+    reader.release(entry);
+    EXPECT_EQ(as_text(reader.view(entry).bytes), first_read) << entry.info.name;
+  }
+  EXPECT_EQ(as_text(reader.view(*reader.find("b")).bytes), data.substr(65536));
+  EXPECT_EQ(test::read_file(path), before);
+}
+
 TEST_F(SafetensorsReaderTest, AcceptsMultibyteUtf8Names) {
   const std::string name = "w\xC3\xA4\xE2\x82\xAC\xF0\x9F\x98\x80";  // wä€😀
   const auto path =

@@ -274,16 +274,16 @@ TEST_F(SafetensorsWriterTest, WrongOrderWrongSizeAndExtraTensorsRaise) {
   const auto b = make_tensor("b", DType::F16, {4});
   SafetensorsWriter writer(output_, {a.info, b.info}, {});
   EXPECT_TRUE(raises([&] { writer.write("b", b.data); }, ErrorCategory::internal,
-                     {output_.string(), "\"b\"", "out of order", "\"a\""}));
+                     {output_.string(), "'b'", "out of order", "'a'"}));
   EXPECT_TRUE(raises([&] { writer.write("a", b.data); }, ErrorCategory::internal,
-                     {"\"a\"", "8 bytes", "16"}));
+                     {"'a'", "8 bytes", "16"}));
   writer.write("a", a.data);
   writer.write("b", b.data);
   EXPECT_TRUE(raises([&] { writer.write("c", b.data); }, ErrorCategory::internal,
-                     {"\"c\"", "already written"}));
+                     {"'c'", "already written"}));
   writer.commit();
   EXPECT_TRUE(
-      raises([&] { writer.write("c", b.data); }, ErrorCategory::internal, {"\"c\"", "committed"}));
+      raises([&] { writer.write("c", b.data); }, ErrorCategory::internal, {"'c'", "committed"}));
   EXPECT_TRUE(raises([&] { writer.commit(); }, ErrorCategory::internal, {"committed twice"}));
   SafetensorsReader reader(output_);
   EXPECT_EQ(reader.entries().size(), 2u);
@@ -297,7 +297,7 @@ TEST_F(SafetensorsWriterTest, CommitWithMissingTensorsRaisesAndLeavesNothing) {
     SafetensorsWriter writer(output_, {a.info, b.info, c.info}, {});
     writer.write("a", a.data);
     EXPECT_TRUE(raises([&] { writer.commit(); }, ErrorCategory::internal,
-                       {output_.string(), "\"b\"", "missing"}));
+                       {output_.string(), "'b'", "missing"}));
   }
   EXPECT_TRUE(strays(dir_.path(), {}).empty());
 }
@@ -308,7 +308,7 @@ TEST_F(SafetensorsWriterTest, InvalidPlansRaise) {
       [&] {
         SafetensorsWriter writer(output_, {a.info, a.info}, {});
       },
-      ErrorCategory::internal, {"\"a\"", "twice"}));
+      ErrorCategory::internal, {"'a'", "twice"}));
   EXPECT_TRUE(raises(
       [&] {
         SafetensorsWriter writer(output_, {{"", DType::U8, {1}}}, {});
@@ -318,12 +318,12 @@ TEST_F(SafetensorsWriterTest, InvalidPlansRaise) {
       [&] {
         SafetensorsWriter writer(output_, {{"n", DType::U8, {2, -1}}}, {});
       },
-      ErrorCategory::internal, {"\"n\"", "negative"}));
+      ErrorCategory::internal, {"'n'", "negative"}));
   EXPECT_TRUE(raises(
       [&] {
         SafetensorsWriter writer(output_, {}, {{"k", "1"}, {"k", "2"}});
       },
-      ErrorCategory::internal, {"\"k\"", "twice"}));
+      ErrorCategory::internal, {"'k'", "twice"}));
   EXPECT_TRUE(strays(dir_.path(), {}).empty());
 }
 

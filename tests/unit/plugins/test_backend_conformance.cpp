@@ -220,25 +220,36 @@ TEST_P(BackendConformance, DequantizeMultipliesByTheCellScale) {
   }
 }
 
-TEST_P(BackendConformance, ErrorNormsMatchADoubleReference) {
-  const std::int64_t rows = 300;
-  const std::int64_t cols = 500;
+TEST_P(BackendConformance, QuantizationErrorMatchesADoubleReference) {
+  const std::int64_t rows = 320;
+  const std::int64_t cols = 448;
   const std::vector<float> reference = mixed_magnitudes(rows, cols, 5);
-  std::vector<float> approximation = reference;
-  for (std::size_t i = 0; i < approximation.size(); i += 3)
-    approximation[i] *= 1.01f;
-  double reference_sum = 0.0;
-  double error_sum = 0.0;
-  for (std::size_t i = 0; i < reference.size(); ++i) {
-    reference_sum += static_cast<double>(reference[i]) * reference[i];
-    const double e = static_cast<double>(reference[i]) - approximation[i];
-    error_sum += e * e;
+  std::vector<float> values = reference;
+  for (std::size_t i = 0; i < values.size(); i += 3)
+    values[i] *= 1.01f;
+  for (const ScaleLayout& layout : kLayouts) {
+    const Shape cells = layout.cells(rows, cols);
+    const std::vector<float> scales = cell_multipliers(cells);
+    double reference_sum = 0.0;
+    double error_sum = 0.0;
+    for (std::int64_t r = 0; r < rows; ++r) {
+      for (std::int64_t c = 0; c < cols; ++c) {
+        const std::size_t i = static_cast<std::size_t>(r * cols + c);
+        const float s = scales[static_cast<std::size_t>(cell_of(layout, r, c, cols))];
+        const double e = static_cast<double>(reference[i]) - static_cast<double>(values[i] * s);
+        reference_sum += static_cast<double>(reference[i]) * reference[i];
+        error_sum += e * e;
+      }
+    }
+    const ErrorNorms norms =
+        backend().quantization_error(upload_floats(backend(), reference, {rows, cols}),
+                                     upload_floats(backend(), values, {rows, cols}),
+                                     upload_floats(backend(), scales, cells), layout);
+    EXPECT_NEAR(norms.reference, std::sqrt(reference_sum), 1e-12 * std::sqrt(reference_sum))
+        << layout.describe();
+    EXPECT_NEAR(norms.error, std::sqrt(error_sum), 1e-12 * std::sqrt(error_sum))
+        << layout.describe();
   }
-  const ErrorNorms norms =
-      backend().error_norms(upload_floats(backend(), reference, {rows, cols}),
-                            upload_floats(backend(), approximation, {rows, cols}));
-  EXPECT_NEAR(norms.reference, std::sqrt(reference_sum), 1e-12 * std::sqrt(reference_sum));
-  EXPECT_NEAR(norms.error, std::sqrt(error_sum), 1e-12 * std::sqrt(error_sum));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendConformance, ::testing::Values("cpu"),

@@ -39,7 +39,7 @@ AllResults run_everything(int threads) {
   results.codes = download_bytes(*backend, backend->encode(q, Grid::e4m3fn()));
   const DeviceTensor dequantized = backend->dequantize(q, scale, layout);
   results.dequantized = download_floats(*backend, dequantized);
-  const ErrorNorms norms = backend->error_norms(x, dequantized);
+  const ErrorNorms norms = backend->quantization_error(x, q, scale, layout);
   results.reference_norm = norms.reference;
   results.error_norm = norms.error;
   return results;
