@@ -1,38 +1,44 @@
 #include "lrq/comfy_quant.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cstdio>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "lrq/error.hpp"
+#include "quoted.hpp"
 
 namespace lrq {
 namespace {
 
-// Python's json.dumps with ensure_ascii: control characters and non-ASCII bytes as \uXXXX.
-std::string python_json_string(std::string_view text) {
-  std::string quoted = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-      quoted += c;
-    } else if (byte < 0x20 || byte >= 0x7F) {
-      std::array<char, 8> escaped{};
-      std::snprintf(escaped.data(), escaped.size(), "\\u%04x", byte);
-      quoted += escaped.data();
-    } else {
-      quoted += c;
-    }
+using detail::in_quotes;
+
+// Far above any real block size; a stored group size is a divisor, so 0 must not pass either.
+constexpr std::uint64_t kMaxGroupSize = 65536;
+
+// A JSON string literal as Python's json.dumps writes it (ensure_ascii): nlohmann's ensure_ascii
+// escapes exactly the same code points the same way (short escapes for \b \t \n \f \r, lower-case
+// \uXXXX, surrogate pairs above U+FFFF, DEL escaped, '/' not).
+std::string python_json_string(const std::string& text) {
+  try {
+    return nlohmann::json(text).dump(-1, ' ', true);
+  } catch (const nlohmann::json::exception& error) {
+    throw Error(ErrorCategory::internal,
+                "the .comfy_quant format name is not valid UTF-8: " + std::string(error.what()));
   }
-  return quoted + "\"";
 }
 
-void append_field(std::string& json, std::string_view key, std::string_view encoded_value) {
+void append_field(std::string& json, const std::string& key, const std::string& encoded_value) {
   if (json.size() > 1) json += ", ";
   json += python_json_string(key);
   json += ": ";
   json += encoded_value;
+}
+
+// A JSON value for an error message: short values as written, containers by their type only.
+std::string describe(const nlohmann::json& value) {
+  return value.is_primitive() && !value.is_string() ? value.dump() : value.type_name();
 }
 
 }  // namespace
@@ -56,7 +62,7 @@ std::vector<std::byte> ComfyQuantConfig::to_bytes() const {
 
 ComfyQuantConfig ComfyQuantConfig::parse(std::string_view bytes, std::string_view key) {
   const auto fail = [&](const std::string& why) -> Error {
-    return Error(ErrorCategory::input, "tensor '" + std::string(key) + "': " + why);
+    return Error(ErrorCategory::input, "tensor " + in_quotes(key) + ": " + why);
   };
   // nlohmann stops at a NUL byte; ComfyUI's json.loads fails on it, so it is an error here too.
   if (bytes.find('\0') != std::string_view::npos) {
@@ -66,23 +72,39 @@ ComfyQuantConfig ComfyQuantConfig::parse(std::string_view bytes, std::string_vie
   try {
     json = nlohmann::json::parse(bytes);
   } catch (const nlohmann::json::exception& error) {
-    throw fail(std::string("not valid UTF-8 JSON: ") + error.what());
+    // nlohmann appends the input it last read, which can be long and not UTF-8; messages must stay
+    // short and valid UTF-8 (inspect puts them into its JSON report).
+    std::string reason = error.what();
+    reason.resize(std::min(reason.size(), reason.find("; last read:")));
+    throw fail("not valid UTF-8 JSON: " + reason);
   }
   if (!json.is_object()) throw fail("the .comfy_quant JSON is not an object");
   const auto format = json.find("format");
   if (format == json.end() || !format->is_string()) {
-    throw fail("the .comfy_quant JSON has no string \"format\"");
+    throw fail("the .comfy_quant JSON has no string field 'format'");
   }
   ComfyQuantConfig config;
   config.format = format->get<std::string>();
   if (const auto group = json.find("group_size"); group != json.end()) {
-    if (!group->is_number_integer()) throw fail("\"group_size\" is not an integer");
+    if (!group->is_number_integer()) {
+      throw fail("field 'group_size' must be an integer, not " + describe(*group));
+    }
+    // nlohmann stores non-negative integers as unsigned, negative ones as signed.
+    if (!group->is_number_unsigned() || group->get<std::uint64_t>() == 0) {
+      throw fail("field 'group_size' must be positive, not " + group->dump());
+    }
+    if (group->get<std::uint64_t>() > kMaxGroupSize) {
+      throw fail("field 'group_size' must be at most " + std::to_string(kMaxGroupSize) + ", not " +
+                 group->dump());
+    }
     config.group_size = group->get<std::int64_t>();
   }
   const auto flag = [&](const char* name) {
     const auto found = json.find(name);
     if (found == json.end()) return false;
-    if (!found->is_boolean()) throw fail(std::string("\"") + name + "\" is not a boolean");
+    if (!found->is_boolean()) {
+      throw fail("field " + in_quotes(name) + " must be a boolean, not " + describe(*found));
+    }
     return found->get<bool>();
   };
   config.full_precision_matrix_mult = flag("full_precision_matrix_mult");
@@ -91,8 +113,11 @@ ComfyQuantConfig ComfyQuantConfig::parse(std::string_view bytes, std::string_vie
 }
 
 bool loads_in_stock_comfyui(std::string_view comfy_format) noexcept {
-  return comfy_format == "float8_e4m3fn" || comfy_format == "float8_e5m2" ||
-         comfy_format == "int8_tensorwise";
+  // QUANT_ALGOS in ComfyUI's comfy/quant_ops.py (spec/comfyui-format.md section 0).
+  constexpr std::array<std::string_view, 8> kStockFormats = {
+      "float8_e4m3fn",   "float8_e5m2",  "nvfp4",          "mxfp8",
+      "int8_tensorwise", "convrot_w4a4", "asym_w4a8_int8", "awq_w4a16"};
+  return std::ranges::find(kStockFormats, comfy_format) != kStockFormats.end();
 }
 
 }  // namespace lrq

@@ -27,24 +27,4 @@ int exit_code(ErrorCategory category) noexcept {
   return 70;
 }
 
-const char* category_name(ErrorCategory category) noexcept {
-  switch (category) {
-    case ErrorCategory::usage:
-      return "usage error";
-    case ErrorCategory::input:
-      return "input error";
-    case ErrorCategory::recipe:
-      return "recipe error";
-    case ErrorCategory::plugin:
-      return "plugin error";
-    case ErrorCategory::unsupported:
-      return "unsupported";
-    case ErrorCategory::io:
-      return "i/o error";
-    case ErrorCategory::internal:
-      return "internal error";
-  }
-  return "internal error";
-}
-
 }  // namespace lrq

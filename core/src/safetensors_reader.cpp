@@ -18,11 +18,13 @@
 
 #include "lrq/error.hpp"
 #include "lrq/safetensors.hpp"
+#include "quoted.hpp"
 
 namespace lrq {
 
 namespace {
 
+using detail::in_quotes;
 using Json = nlohmann::json;
 
 constexpr std::uint64_t kLengthPrefixBytes = 8;
@@ -37,10 +39,6 @@ constexpr std::string_view kMetadataKey = "__metadata__";
 [[noreturn]] void fail_io(const std::filesystem::path& path, const char* what) {
   const int error = errno;
   throw Error(ErrorCategory::input, path.string() + ": " + what + ": " + std::strerror(error));
-}
-
-std::string in_quotes(std::string_view text) {
-  return "'" + std::string(text) + "'";
 }
 
 // A JSON value for an error message, shortened: a hostile header can hold huge values.
@@ -201,6 +199,10 @@ class HeaderWatch final : public nlohmann::json_sax<Json> {
 };
 
 ParsedHeader parse_header(const std::filesystem::path& path, std::string_view text) {
+  // nlohmann skips a leading byte order mark; Python's safetensors (serde_json) rejects it.
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    fail(path, "JSON header starts with a UTF-8 byte order mark, which safetensors does not allow");
+  }
   if (auto bad = find_invalid_utf8(text)) {
     fail(path, "JSON header is not valid UTF-8 (at header byte " + std::to_string(*bad) + ")");
   }
@@ -355,6 +357,7 @@ bool data_order(const SafetensorsEntry& a, const SafetensorsEntry& b) {
 }
 
 // Expects `entries` in data order. Empty tensors occupy no bytes, so they never overlap.
+// Gaps and trailing bytes pass, unlike in Python's safetensors: lrq never writes them, others may.
 void check_no_overlap(const std::filesystem::path& path,
                       const std::vector<SafetensorsEntry>& entries) {
   const SafetensorsEntry* furthest = nullptr;

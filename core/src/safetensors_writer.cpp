@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -17,19 +18,17 @@
 
 #include "lrq/error.hpp"
 #include "lrq/safetensors.hpp"
+#include "quoted.hpp"
 
 namespace lrq {
 
 namespace {
 
+using detail::in_quotes;
 using Json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
 constexpr std::size_t kHeaderAlignment = 8;
-
-std::string in_quotes(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
 
 [[noreturn]] void fail(ErrorCategory category, const fs::path& output, const std::string& what) {
   throw Error(category, output.string() + ": " + what);
@@ -60,6 +59,18 @@ mode_t current_umask() {
   const mode_t mask = umask(022);
   umask(mask);
   return mask;
+}
+
+// Gives the temporary file the mode a plain open() would have (mkostemp makes it 0600). Best
+// effort where the file system cannot store the mode: vfat and exfat refuse chmods they cannot
+// represent with EPERM, so a USB stick would otherwise be unwritable.
+void set_permissions(const fs::path& output, int fd, const fs::path& temporary) {
+  if (fchmod(fd, 0666 & ~current_umask()) == 0) return;
+  const int error = errno;
+  constexpr int kUnstorable[] = {EPERM, ENOTSUP, EOPNOTSUPP, EROFS};
+  if (std::ranges::count(kUnstorable, error) == 0) {
+    fail_errno(output, "cannot set the permissions of " + temporary.string(), error);
+  }
 }
 
 std::uint64_t planned_bytes(const fs::path& output, const TensorInfo& tensor) {
@@ -193,10 +204,7 @@ SafetensorsWriter::SafetensorsWriter(std::filesystem::path output, std::vector<T
 
   // The destructor does not run when a constructor throws, so clean up here.
   try {
-    if (fchmod(fd_, 0666 & ~current_umask()) != 0) {
-      const int error = errno;
-      fail_errno(output_, "cannot set the permissions of " + temporary_.string(), error);
-    }
+    set_permissions(output_, fd_, temporary_);
     write_all(std::as_bytes(std::span(header)));
   } catch (...) {
     discard_temporary(fd_, temporary_);

@@ -58,7 +58,7 @@ class Guarded<Format> final : public Format, public GuardedObject<Format> {
   Acceptance accepts(const TensorInfo& weight) const override {
     return call(&Format::accepts, weight);
   }
-  std::vector<TensorInfo> plan(const std::string& prefix, const TensorInfo& weight) const override {
+  LayerPlan plan(const std::string& prefix, const TensorInfo& weight) const override {
     return call(&Format::plan, prefix, weight);
   }
   LayerQuantization prepare(Backend& backend, const TensorInfo& weight,
@@ -132,7 +132,6 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
                                 const DeviceTensor& scale, const ScaleLayout& layout) override {
     return call(&Backend::quantization_error, reference, values, scale, layout);
   }
-  void synchronize() override { call(&Backend::synchronize); }
 };
 
 using GuardedFormat = Guarded<Format>;
@@ -165,15 +164,6 @@ template <class FactoryInterface>
 class GuardedFactory final : public GuardedFactoryBase<FactoryInterface> {
  public:
   using GuardedFactoryBase<FactoryInterface>::GuardedFactoryBase;
-};
-
-template <>
-class GuardedFactory<FormatFactory> final : public GuardedFactoryBase<FormatFactory> {
- public:
-  using GuardedFactoryBase::GuardedFactoryBase;
-  std::vector<std::string> comfy_formats() const override {
-    return call(&FormatFactory::comfy_formats);
-  }
 };
 
 template <>

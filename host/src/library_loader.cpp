@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <ios>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +14,7 @@
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
+#include "elf_check.hpp"
 #include "guard.hpp"
 #include "lrq/abi.hpp"
 #include "lrq/plugin.hpp"
@@ -18,6 +22,13 @@
 namespace lrq::host {
 
 namespace {
+
+// Same major, minor not newer; while the major is 0 (before the first release) every minor is a
+// breaking change, as in semantic versioning, so it must match exactly.
+bool abi_compatible(std::uint32_t major, std::uint32_t minor) {
+  if (major != LRQ_ABI_MAJOR) return false;
+  return LRQ_ABI_MAJOR == 0 ? minor == LRQ_ABI_MINOR : minor <= LRQ_ABI_MINOR;
+}
 
 namespace dll = boost::dll;
 
@@ -32,6 +43,16 @@ std::string not_a_plugin() {
          entry_section + "'";
 }
 
+// Boost reads the file with stream exceptions on and trusts the sizes it finds, so a truncated or
+// corrupt ELF file surfaces only as "basic_ios::clear: iostream error" or a failed allocation.
+std::string not_a_shared_library(const std::exception& error) {
+  const bool malformed = dynamic_cast<const std::ios_base::failure*>(&error) ||
+                         dynamic_cast<const std::bad_alloc*>(&error) ||
+                         dynamic_cast<const std::length_error*>(&error);
+  if (malformed) return "not a shared library (truncated or malformed ELF file)";
+  return std::string("not a shared library: ") + error.what();
+}
+
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -39,8 +60,11 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
 // Reads the file's sections without loading it, so a stray library never runs its initialisers.
 // Boost 1.74 reads symbol names from the static symbol table (.symtab) only, which stripping
 // removes; for a stripped library the section alone decides, and dlsym checks the symbol after
-// loading.
+// loading. Boost's reader can crash on a corrupt file, so check_elf_file vets it first.
 void require_entry_point(const std::filesystem::path& path) {
+  if (const std::string problem = check_elf_file(path); !problem.empty()) {
+    throw PluginRejected("not a shared library (" + problem + ")");
+  }
   bool found = false;
   try {
     dll::library_info info(path);
@@ -49,7 +73,7 @@ void require_entry_point(const std::filesystem::path& path) {
             (!contains(sections, ".symtab") ||
              contains(info.symbols(entry_section), LRQ_PLUGIN_ENTRY_SYMBOL));
   } catch (const std::exception& error) {
-    throw PluginRejected(std::string("not a shared library: ") + error.what());
+    throw PluginRejected(not_a_shared_library(error));
   }
   if (!found) throw PluginRejected(not_a_plugin());
 }
@@ -78,16 +102,17 @@ std::string text_or_empty(const char* text) {
   return text ? text : "";
 }
 
+// struct_size is checked first: any other field may lie beyond the plugin's descriptor.
 void check_descriptor(const lrq_plugin_descriptor* descriptor) {
   if (!descriptor) throw PluginRejected("lrq_plugin_entry returned no descriptor");
-  if (descriptor->abi_major != LRQ_ABI_MAJOR || descriptor->abi_minor > LRQ_ABI_MINOR) {
-    throw PluginRejected("built for lrq ABI " + std::to_string(descriptor->abi_major) + "." +
-                         std::to_string(descriptor->abi_minor) + ", this host supports " +
-                         std::to_string(LRQ_ABI_MAJOR) + "." + std::to_string(LRQ_ABI_MINOR));
-  }
   if (descriptor->struct_size < descriptor_bytes_read) {
     throw PluginRejected("descriptor is " + std::to_string(descriptor->struct_size) +
                          " bytes, this host reads " + std::to_string(descriptor_bytes_read));
+  }
+  if (!abi_compatible(descriptor->abi_major, descriptor->abi_minor)) {
+    throw PluginRejected("built for lrq ABI " + std::to_string(descriptor->abi_major) + "." +
+                         std::to_string(descriptor->abi_minor) + ", this host supports " +
+                         std::to_string(LRQ_ABI_MAJOR) + "." + std::to_string(LRQ_ABI_MINOR));
   }
   const std::string toolchain = text_or_empty(descriptor->toolchain);
   if (toolchain != host_toolchain_fingerprint()) {

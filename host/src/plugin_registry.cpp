@@ -1,6 +1,8 @@
 #include "plugin_registry.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <system_error>
 
 namespace lrq::host {
@@ -31,6 +33,30 @@ std::vector<PluginFile> plugin_files(const fs::path& directory) {
   return files;
 }
 
+// A file must provide what its name promises: the filter, `run` and its error messages choose
+// plugins by file name alone.
+void require_descriptor_name(const PluginFileName& file, const LoadedLibrary& library) {
+  if (library.name != file.name) {
+    throw PluginRejected("the file name says plugin '" + file.name + "', its descriptor says '" +
+                         library.name + "'");
+  }
+}
+
+void require_named_factory(const PluginFileName& file, const std::vector<StagedFactory>& staged) {
+  const bool provided = std::any_of(staged.begin(), staged.end(), [&file](const auto& candidate) {
+    return candidate.kind == file.kind && candidate.name == file.name;
+  });
+  if (!provided) {
+    throw PluginRejected("registers no " + std::string(kind_name(file.kind)) + " '" + file.name +
+                         "'");
+  }
+}
+
+bool file_is(const fs::path& path, PluginKind kind, std::string_view name) {
+  const std::optional<PluginFileName> file = parse_plugin_file_name(path.filename().string());
+  return file && file->kind == kind && file->name == name;
+}
+
 }  // namespace
 
 void PluginRegistry::load(const std::vector<fs::path>& directories, const PluginFilter& wanted) {
@@ -47,7 +73,7 @@ void PluginRegistry::load(const std::vector<fs::path>& directories, const Plugin
         continue;
       }
       try {
-        load_file(file.path);
+        load_file(file.path, file.name);
       } catch (const PluginRejected& rejected) {
         rejections_.push_back({file.path, rejected.what()});
       }
@@ -55,9 +81,11 @@ void PluginRegistry::load(const std::vector<fs::path>& directories, const Plugin
   }
 }
 
-void PluginRegistry::load_file(const fs::path& path) {
+void PluginRegistry::load_file(const fs::path& path, const PluginFileName& file_name) {
   const OpenedPlugin plugin = open_plugin(path);
+  require_descriptor_name(file_name, *plugin.library);
   std::vector<StagedFactory> staged = stage_factories(plugin);
+  require_named_factory(file_name, staged);
   for (const StagedFactory& candidate : staged) {
     const auto taken = table(candidate.kind).find(candidate.name);
     if (taken != table(candidate.kind).end()) {
@@ -125,6 +153,15 @@ std::vector<FactoryListing> PluginRegistry::factories() const {
     for (const auto& [name, registered] : factories)
       result.push_back(registered.listing);
   }
+  return result;
+}
+
+std::vector<PluginRejection> PluginRegistry::rejections_for(PluginKind kind,
+                                                            std::string_view name) const {
+  std::vector<PluginRejection> result;
+  std::copy_if(
+      rejections_.begin(), rejections_.end(), std::back_inserter(result),
+      [&](const PluginRejection& rejection) { return file_is(rejection.path, kind, name); });
   return result;
 }
 

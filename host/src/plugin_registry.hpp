@@ -38,8 +38,10 @@ using PluginFilter = std::function<bool(std::string_view kind, std::string_view 
 class PluginRegistry {
  public:
   // Loads the plugin files of each directory (not recursive, sorted by file name) that `wanted`
-  // accepts (all when empty). A file that fails any check is skipped and recorded in
-  // rejections(); an earlier file wins a name that a later one also registers.
+  // accepts (all when empty). liblrq-<kind>-<name>.so must carry the descriptor name <name> and
+  // register a <kind> named <name> (other factories may come with it). A file that fails any check
+  // is skipped and recorded in rejections(); an earlier file wins a name that a later one also
+  // registers.
   void load(const std::vector<std::filesystem::path>& directories, const PluginFilter& wanted = {});
 
   // Null when no plugin provides the name.
@@ -57,6 +59,8 @@ class PluginRegistry {
     return libraries_;
   }
   const std::vector<PluginRejection>& rejections() const noexcept { return rejections_; }
+  // The rejections of the plugin files named liblrq-<kind>-<name>.so, in load order.
+  std::vector<PluginRejection> rejections_for(PluginKind kind, std::string_view name) const;
 
  private:
   struct Registered {
@@ -65,7 +69,7 @@ class PluginRegistry {
   };
   using FactoryTable = std::map<std::string, Registered, std::less<>>;
 
-  void load_file(const std::filesystem::path& path);
+  void load_file(const std::filesystem::path& path, const PluginFileName& file_name);
   template <class GuardedFactoryType>
   std::shared_ptr<const GuardedFactoryType> find(PluginKind kind, std::string_view name) const;
   FactoryTable& table(PluginKind kind) { return tables_[static_cast<std::size_t>(kind)]; }

@@ -33,6 +33,10 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   const HostRun unknown = run_host({"rn"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_TRUE(contains(unknown.err, "unknown command 'rn' (did you mean 'run'?)")) << unknown.err;
+  const HostRun no_recipe = run_host({"run"});
+  EXPECT_EQ(no_recipe.exit_code, 2);
+  EXPECT_TRUE(no_recipe.err.starts_with("error: missing RECIPE\nusage: lrq-host run RECIPE"))
+      << no_recipe.err;
   const HostRun bad_option = run_host({"inspect", "x", "--colour"});
   EXPECT_EQ(bad_option.exit_code, 2);
   EXPECT_TRUE(contains(bad_option.err, "colour")) << bad_option.err;
@@ -119,6 +123,23 @@ TEST_F(CliRun, GenerateIsDeterministicPerSeed) {
   const HostRun unknown = run_host({"generate", "huge-flux", "--output", file("x").string()});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_TRUE(contains(unknown.err, "unknown model 'huge-flux'")) << unknown.err;
+}
+
+TEST_F(CliRun, WarnsWhenARejectedOverridePluginIsPassedOver) {
+  const auto overrides = file("overrides");
+  std::filesystem::create_directory(overrides);
+  std::filesystem::copy_file(
+      std::filesystem::path(LRQ_TEST_FIXTURE_PLUGIN_DIRECTORY) / "liblrq-format-wrong_abi.so",
+      overrides / "liblrq-format-fp8.so");
+  const HostRun run =
+      convert(tiny_model(), file("out.safetensors"), {"--plugin-dir", overrides.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.err, "warning: ")) << run.err;
+  EXPECT_TRUE(contains(run.err, (overrides / "liblrq-format-fp8.so").string() +
+                                    ": built for lrq ABI 99.0"))
+      << run.err;
+  EXPECT_TRUE(contains(run.out, std::string("[plugin fp8 0.1.0, ") + LRQ_TEST_PLUGIN_DIRECTORY))
+      << run.out;
 }
 
 TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {

@@ -4,8 +4,10 @@
 Generates tiny-flux with lrq-host, converts it with lrq-host, then reads both files with Python's
 `safetensors` (the reference reader), decodes FP8 with `ml_dtypes` and does every check in numpy:
 the tensors, dtypes, shapes and `.comfy_quant` JSON that spec/comfyui-format.md section 8 names,
-the original tensor order, bit-exact copies of what was not quantized, and dequantized weights
-within the stated bounds:
+the original tensor order, bit-exact copies of what was not quantized, scales equal to the
+reference tool's formulas (spec/algorithm.md sections 4 and 5) and codes equal to an independent
+round-to-nearest-even cast (ml_dtypes for float8_e4m3fn, numpy rint for int8), and dequantized
+weights within the stated bounds:
   fp8:  |W - q*scale| <= half an e4m3fn unit at |W/scale|, times scale
   int8: |W - q*scale| <= scale / 2
 each with a float32 slack of 1e-6 relative.
@@ -88,6 +90,42 @@ def e4m3fn_half_ulp(magnitude):
     return np.where(magnitude < 2.0 ** -6, 2.0 ** -10, 2.0 ** (exponent - 4))
 
 
+def cell_absmax(weight, kind, block):
+    """max |W| per scale cell, as a 2-D float32 array."""
+    magnitude = np.abs(weight.astype(np.float32))
+    rows, cols = weight.shape
+    if kind == "tensor":
+        return magnitude.max().reshape(1, 1)
+    if kind in ("row", "row_column"):
+        return magnitude.max(axis=1, keepdims=True)
+    return magnitude.reshape(rows // block, block, cols // block, block).max(axis=(1, 3))
+
+
+def reference_scales(amax, weight_dtype, kind):
+    """(stored scale, quantization multiplier) per cell, in float32, by the reference's formulas."""
+    one = np.float32(1)
+    if np.all(amax == 0):
+        return np.ones_like(amax), np.ones_like(amax)
+    if weight_dtype == "F8_E4M3":
+        multiplier = np.float32(448) / np.maximum(amax, np.float32(1e-12))
+        return one / multiplier, multiplier
+    if kind == "block":
+        scale = np.maximum(amax / np.float32(127), np.float32(1e-8))
+        return scale, one / scale
+    if kind == "row_column":
+        multiplier = np.float32(127) / np.maximum(amax, np.float32(1e-12))
+        return one / multiplier, multiplier
+    scale = np.maximum(amax, np.float32(1e-12)) / np.float32(127)
+    return scale, one / scale
+
+
+def expand_cells(cells, kind, block, shape):
+    rows, cols = shape
+    if kind == "block":
+        return np.kron(cells, np.ones((block, block), dtype=cells.dtype))
+    return np.broadcast_to(cells, (rows, cols))
+
+
 def expanded_scale(scale, kind, block, shape):
     rows, cols = shape
     if kind == "tensor":
@@ -131,6 +169,20 @@ def check_layer(prefix, original, output, variant):
         require(codes.min() >= -127, f"{prefix}: int8 code -128 written")
     else:
         require(not np.any(np.isnan(codes.astype(np.float32))), f"{prefix}: fp8 NaN written")
+
+    weight32 = original_weight.astype(np.float32)
+    cells = cell_absmax(weight32, kind, block)
+    expected_scale, multiplier = reference_scales(cells, weight_dtype, kind)
+    require(np.array_equal(scale.reshape(expected_scale.shape), expected_scale),
+            f"{prefix}: weight_scale differs from the reference formula")
+    limit = np.float32(448 if weight_dtype == "F8_E4M3" else 127)
+    scaled = np.clip(weight32 * expand_cells(multiplier, kind, block, weight32.shape), -limit, limit)
+    if weight_dtype == "I8":
+        expected_codes = np.rint(scaled).astype(np.int8)
+    else:
+        expected_codes = scaled.astype(ml_dtypes.float8_e4m3fn)
+    mismatches = np.count_nonzero(codes.view(np.uint8) != expected_codes.view(np.uint8))
+    require(mismatches == 0, f"{prefix}: {mismatches} codes differ from round-to-nearest-even")
     full_scale = expanded_scale(scale, kind, block, original_weight.shape)
     restored = codes.astype(np.float64) * full_scale
     error = np.abs(restored - original_weight)

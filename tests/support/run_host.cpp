@@ -56,31 +56,43 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 }  // namespace
 
-HostRun run_host(const std::vector<std::string>& arguments, const HostRunOptions& options) {
-  const TempDir capture;
-  const std::string out_path = capture.file("stdout").string();
-  const std::string err_path = capture.file("stderr").string();
+HostProcess::HostProcess(const std::vector<std::string>& arguments, const HostRunOptions& options)
+    : capture_(std::make_unique<TempDir>()) {
+  const std::string out_path = capture_->file("stdout").string();
+  const std::string err_path = capture_->file("stderr").string();
   std::vector<std::string> argv_strings = {LRQ_TEST_HOST_BINARY};
   argv_strings.insert(argv_strings.end(), arguments.begin(), arguments.end());
   std::vector<std::string> env_strings = merged_environment(options.environment);
   std::vector<char*> argv = c_strings(argv_strings);
   std::vector<char*> envp = c_strings(env_strings);
 
-  const pid_t child = fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) {
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
     exec_child(out_path.c_str(), err_path.c_str(), argv.data(), envp.data(),
                options.file_size_limit);
   }
+}
+
+HostProcess::~HostProcess() {
+  if (pid_ > 0) wait();
+}
+
+HostRun HostProcess::wait() {
   int status = 0;
-  while (waitpid(child, &status, 0) < 0) {
+  while (waitpid(pid_, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error("waitpid failed");
   }
+  pid_ = -1;
   HostRun run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = read_file(out_path);
-  run.err = read_file(err_path);
+  run.out = read_file(capture_->file("stdout"));
+  run.err = read_file(capture_->file("stderr"));
   return run;
+}
+
+HostRun run_host(const std::vector<std::string>& arguments, const HostRunOptions& options) {
+  return HostProcess(arguments, options).wait();
 }
 
 }  // namespace lrq::test

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace lrq::test {
+
+class TempDir;
 
 struct HostRun {
   int exit_code = -1;  // the process's exit status; 128 + N when killed by signal N
@@ -23,7 +26,23 @@ struct HostRunOptions {
   std::optional<std::uint64_t> file_size_limit;  // RLIMIT_FSIZE in bytes: a "full disk"
 };
 
-// Runs LRQ_TEST_HOST_BINARY with `arguments`, passed as they are (no shell).
+// LRQ_TEST_HOST_BINARY started with `arguments`, passed as they are (no shell).
+class HostProcess {
+ public:
+  HostProcess(const std::vector<std::string>& arguments, const HostRunOptions& options = {});
+  ~HostProcess();  // waits if wait() was not called
+  HostProcess(const HostProcess&) = delete;
+  HostProcess& operator=(const HostProcess&) = delete;
+
+  int pid() const noexcept { return pid_; }
+  HostRun wait();
+
+ private:
+  std::unique_ptr<TempDir> capture_;  // where the child's stdout and stderr go
+  int pid_ = -1;
+};
+
+// Runs it to the end.
 HostRun run_host(const std::vector<std::string>& arguments, const HostRunOptions& options = {});
 
 }  // namespace lrq::test

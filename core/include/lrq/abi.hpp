@@ -5,9 +5,10 @@
 #include <cstdint>
 
 // Bump the major on any change to a virtual function or to the layout of a core type that crosses
-// the boundary; bump the minor on additions that older plugins need not know about.
+// the boundary; bump the minor on additions that older plugins need not know about. Before the
+// first release (major 0) every change bumps the minor, and the host accepts only its own minor.
 #define LRQ_ABI_MAJOR 0
-#define LRQ_ABI_MINOR 1
+#define LRQ_ABI_MINOR 2
 
 #define LRQ_ABI_STRINGIFY_(x) #x
 #define LRQ_ABI_STRINGIFY(x) LRQ_ABI_STRINGIFY_(x)
@@ -41,11 +42,6 @@
   LRQ_ABI_COMPILER ";" LRQ_ABI_STDLIB ";" LRQ_ABI_CXX11 ";abi-" LRQ_ABI_STRINGIFY(LRQ_ABI_MAJOR)
 
 namespace lrq {
-
-struct AbiVersion {
-  std::uint32_t major = LRQ_ABI_MAJOR;
-  std::uint32_t minor = LRQ_ABI_MINOR;
-};
 
 // The fingerprint of the toolchain that built liblrq_core (and so the host).
 const char* host_toolchain_fingerprint() noexcept;

@@ -57,9 +57,6 @@ class Backend {
   // materialized), accumulated in double; deterministic whatever the thread count.
   virtual ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
                                         const DeviceTensor& scale, const ScaleLayout& layout) = 0;
-
-  // Waits until all queued work is done.
-  virtual void synchronize() = 0;
 };
 
 struct Availability {

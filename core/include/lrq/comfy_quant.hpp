@@ -26,8 +26,9 @@ struct ComfyQuantConfig {
   static ComfyQuantConfig parse(std::string_view bytes, std::string_view key);
 };
 
-// The formats stock ComfyUI knows (QUANT_ALGOS) among those lrq writes; the others need a build
-// with block-wise support (ComfyUI PR #10864 or the ComfyUI-QuantOps node).
+// Whether the format is in stock ComfyUI's QUANT_ALGOS table (mxfp8 only with a comfy-kitchen
+// that provides it). lrq's extended formats (int8_blockwise, float8_e4m3fn_rowwise/_blockwise)
+// need a build with block-wise support (ComfyUI PR #10864 or the ComfyUI-QuantOps node).
 bool loads_in_stock_comfyui(std::string_view comfy_format) noexcept;
 
 }  // namespace lrq

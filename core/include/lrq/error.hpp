@@ -31,6 +31,5 @@ class Error : public std::runtime_error {
 // Distinct, stable process exit codes: 2 usage, 3 input, 4 recipe, 5 plugin, 6 unsupported, 7 io,
 // 70 internal.
 int exit_code(ErrorCategory category) noexcept;
-const char* category_name(ErrorCategory category) noexcept;
 
 }  // namespace lrq

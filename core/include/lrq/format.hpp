@@ -19,6 +19,12 @@ struct Acceptance {
   std::string reason;  // when not accepted, e.g. "3070 is not divisible by block size 128"
 };
 
+// What a format writes for one layer.
+struct LayerPlan {
+  std::vector<TensorInfo> tensors;  // in file order, with their exact dtypes and shapes
+  std::string comfy_quant_json;     // the text of `<prefix>.comfy_quant`
+};
+
 struct EncodedTensor {
   TensorInfo info;
   std::vector<std::byte> bytes;
@@ -41,10 +47,9 @@ class Format {
 
   virtual Acceptance accepts(const TensorInfo& weight) const = 0;
 
-  // The tensors written for the layer `prefix` (the weight key without ".weight") in file order,
-  // with their exact dtypes and shapes. Only called for accepted weights.
-  virtual std::vector<TensorInfo> plan(const std::string& prefix,
-                                       const TensorInfo& weight) const = 0;
+  // What is written for the layer `prefix` (the weight key without ".weight"). Only called for
+  // accepted weights.
+  virtual LayerPlan plan(const std::string& prefix, const TensorInfo& weight) const = 0;
 
   // Chooses the scales for an F32 weight [rows, cols] on the backend. Throws lrq::Error (input)
   // naming the tensor if it holds NaN or infinity.
@@ -61,10 +66,6 @@ class Format {
   virtual DeviceTensor dequantize(Backend& backend, const StoredLayer& layer) const = 0;
 };
 
-class FormatFactory : public Factory<Format> {
- public:
-  // The `.comfy_quant` "format" strings this plugin can read back (dequantize).
-  virtual std::vector<std::string> comfy_formats() const = 0;
-};
+class FormatFactory : public Factory<Format> {};
 
 }  // namespace lrq

@@ -1,17 +1,13 @@
-// Logging shared by the host and plugins (the state lives in liblrq_core).
+// Logging shared by the host and plugins: one line on standard error per message.
 #pragma once
 
-#include <functional>
 #include <string_view>
 
 namespace lrq {
 
-enum class LogLevel { debug, info, warning, error };
+enum class LogLevel { info, warning, error };
 
-using LogSink = std::function<void(LogLevel, std::string_view)>;
-
+// "warning: ..." / "error: ..." (info messages have no prefix); thread-safe.
 void log(LogLevel level, std::string_view message);
-void set_log_sink(LogSink sink);     // default: "warning: ..." / "error: ..." lines on stderr
-void set_log_level(LogLevel level);  // messages below it are dropped; default info
 
 }  // namespace lrq

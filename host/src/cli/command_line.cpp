@@ -1,5 +1,7 @@
 #include "cli/command_line.hpp"
 
+#include <cctype>
+
 #include "lrq/error.hpp"
 #include "plugin_search_path.hpp"
 
@@ -18,6 +20,13 @@ bool parse_arguments(const Arguments& arguments, const std::string& usage,
       return false;
     }
     po::notify(values);
+  } catch (const po::required_option& missing) {
+    // Required options here are the positional arguments: name them as the usage line does.
+    std::string name = missing.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    for (char& c : name)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    throw Error(ErrorCategory::usage, "missing " + name + "\nusage: " + usage);
   } catch (const po::error& error) {
     throw Error(ErrorCategory::usage, std::string(error.what()) + "\nusage: " + usage);
   }

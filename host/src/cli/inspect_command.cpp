@@ -10,9 +10,9 @@ namespace lrq::host {
 namespace {
 
 constexpr const char* kExtendedFormatsNote =
-    "note: formats marked 'no' (int8_blockwise, float8_e4m3fn_rowwise, float8_e4m3fn_blockwise) "
-    "load only in ComfyUI builds with block-wise support (ComfyUI PR #10864 or the "
-    "ComfyUI-QuantOps node); stock ComfyUI loads float8_e4m3fn and int8_tensorwise.";
+    "note: formats marked 'no' are not in stock ComfyUI's format table. lrq's int8_blockwise, "
+    "float8_e4m3fn_rowwise and float8_e4m3fn_blockwise load only in ComfyUI builds with "
+    "block-wise support (ComfyUI PR #10864 or the ComfyUI-QuantOps node).";
 
 std::string describe_part(const StoredLayer& layer, const std::string& suffix) {
   const auto found = layer.tensors.find(suffix);
@@ -44,6 +44,7 @@ void print_json(const SafetensorsReader& file, const std::vector<StoredQuantized
   json["quantized_layers"] = nlohmann::ordered_json::array();
   for (const StoredQuantizedLayer& stored : layers) {
     nlohmann::ordered_json layer = {{"prefix", stored.layer.prefix}};
+    layer["config_source"] = stored.config_source;
     if (stored.config) {
       layer["format"] = stored.config->format;
       layer["comfy_quant"] = nlohmann::ordered_json::parse(stored.layer.comfy_quant_json);
@@ -61,11 +62,11 @@ void print_json(const SafetensorsReader& file, const std::vector<StoredQuantized
 
 void print_text(const SafetensorsReader& file, const std::vector<StoredQuantizedLayer>& layers,
                 std::ostream& out) {
-  out << file.path().string() << ": " << format_bytes(file.file_size()) << ", "
+  out << printable(file.path().string()) << ": " << format_bytes(file.file_size()) << ", "
       << file.entries().size() << " tensors\n";
   for (const auto& [key, value] : file.metadata()) {
     const std::string shown = value.size() > 80 ? value.substr(0, 77) + "..." : value;
-    out << "metadata " << key << " = " << shown << '\n';
+    out << "metadata " << printable(key) << " = " << printable(shown) << '\n';
   }
   TextTable tensors({"tensor", "dtype", "shape"});
   for (const SafetensorsEntry& entry : file.entries()) {
@@ -79,7 +80,7 @@ void print_text(const SafetensorsReader& file, const std::vector<StoredQuantized
     return;
   }
   TextTable quantized(
-      {"layer", "format", "weight", "weight_scale", "input_scale", "stock ComfyUI"});
+      {"layer", "format", "weight", "weight_scale", "input_scale", "stock ComfyUI", "config from"});
   bool any_extended = false;
   for (const StoredQuantizedLayer& stored : layers) {
     const bool stock = stored.config && loads_in_stock_comfyui(stored.config->format);
@@ -87,7 +88,7 @@ void print_text(const SafetensorsReader& file, const std::vector<StoredQuantized
     quantized.add(
         {stored.layer.prefix, stored.config ? stored.config->format : "invalid: " + stored.problem,
          describe_part(stored.layer, "weight"), describe_part(stored.layer, "weight_scale"),
-         describe_part(stored.layer, "input_scale"), stock ? "yes" : "no"});
+         describe_part(stored.layer, "input_scale"), stock ? "yes" : "no", stored.config_source});
   }
   out << '\n' << layers.size() << " quantized layers:\n";
   quantized.print(out);

@@ -3,6 +3,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/conversion_summary.hpp"
+#include "cli/terminal_progress.hpp"
 #include "pipeline/configured_plugins.hpp"
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
@@ -27,6 +28,13 @@ RecipeOverrides overrides_from(const po::variables_map& values) {
   overrides.backend = optional_value<std::string>(values, "backend");
   if (values.count("set") != 0) overrides.sets = values["set"].as<std::vector<std::string>>();
   return overrides;
+}
+
+// "  [plugin fp8 0.1.0, /usr/lib/lrq/plugins/liblrq-format-fp8.so]"
+template <class Factory>
+std::string origin(const std::shared_ptr<const Factory>& factory) {
+  const LoadedLibrary& library = *factory->library();
+  return "  [plugin " + library.name + " " + library.version + ", " + library.path.string() + "]";
 }
 
 }  // namespace
@@ -62,21 +70,27 @@ int run_command(const Arguments& arguments, std::ostream& out) {
 
   const SafetensorsReader input(recipe.input);
   const ConversionPlan plan = make_plan(input, *plugins.model, *plugins.format);
+  const bool quiet = values["quiet"].as<bool>();
+  std::optional<TerminalProgress> progress;
+  if (!quiet) progress.emplace();
   const ConversionResult result =
       convert(input, plan, {*plugins.format, *plugins.optimizer, *plugins.backend}, recipe.seed,
-              std::filesystem::absolute(recipe.output));
+              std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
+  progress.reset();
 
-  if (values["quiet"].as<bool>()) {
+  if (quiet) {
     out << result.output.string() << '\n';
     return 0;
   }
   const BackendInfo backend = plugins.backend->info();
-  const RunDescription description{recipe.input.string(),
-                                   recipe.format.name + ": " + plugins.format->description(),
-                                   plugins.format->comfy_format(),
-                                   recipe.optimizer.name,
-                                   recipe.model.name,
-                                   backend.name + ": " + backend.device};
+  const RunDescription description{
+      recipe.input.string(),
+      recipe.format.name + ": " + plugins.format->description() +
+          origin(registry.format(recipe.format.name)),
+      plugins.format->comfy_format(),
+      recipe.optimizer.name + origin(registry.optimizer(recipe.optimizer.name)),
+      recipe.model.name + origin(registry.model_profile(recipe.model.name)),
+      backend.name + ": " + backend.device + origin(registry.backend(recipe.backend.name))};
   print_conversion_summary(description, result, out);
   return 0;
 }

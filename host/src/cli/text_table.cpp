@@ -10,6 +10,8 @@ TextTable::TextTable(std::vector<std::string> header) : header_(std::move(header
 
 void TextTable::add(std::vector<std::string> row) {
   row.resize(header_.size());
+  for (std::string& cell : row)
+    cell = printable(cell);
   rows_.push_back(std::move(row));
 }
 
@@ -32,6 +34,21 @@ void TextTable::print(std::ostream& out, const std::string& indent) const {
   print_row(header_);
   for (const auto& row : rows_)
     print_row(row);
+}
+
+std::string printable(std::string_view text) {
+  std::string shown;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      std::array<char, 5> escaped{};
+      std::snprintf(escaped.data(), escaped.size(), "\\x%02x", byte);
+      shown += escaped.data();
+    } else {
+      shown += c;
+    }
+  }
+  return shown;
 }
 
 std::string format_bytes(std::uint64_t bytes) {

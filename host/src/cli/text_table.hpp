@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lrq::host {
@@ -20,6 +21,10 @@ class TextTable {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// `text` with control characters (and DEL) written as \xNN, so a crafted tensor name cannot send
+// terminal escape sequences.
+std::string printable(std::string_view text);
 
 std::string format_bytes(std::uint64_t bytes);  // "14.2 MB"
 std::string format_fixed(double value, int decimals);

@@ -1,6 +1,7 @@
 #include "pipeline/configured_plugins.hpp"
 
 #include "lrq/error.hpp"
+#include "lrq/log.hpp"
 #include "recipe/plugin_options.hpp"
 #include "recipe/suggest.hpp"
 
@@ -11,17 +12,19 @@ std::string where(const PluginSelection& selection) {
   return selection.location.to_string() + ": " + selection.section + " '" + selection.name + "'";
 }
 
+std::string list_rejections(const std::vector<PluginRejection>& rejections) {
+  std::string text;
+  for (const PluginRejection& rejection : rejections) {
+    text += "\n  " + rejection.path.string() + ": " + rejection.reason;
+  }
+  return text;
+}
+
 // Why the plugin is missing: not installed (a recipe error) or its file was rejected (a plugin
 // error, with the loader's reason).
 [[noreturn]] void fail_missing(const PluginSelection& selection, PluginKind kind,
                                const PluginRegistry& registry) {
-  std::string rejections;
-  for (const PluginRejection& rejection : registry.rejections()) {
-    const auto file = parse_plugin_file_name(rejection.path.filename().string());
-    if (file && file->kind == kind && file->name == selection.name) {
-      rejections += "\n  " + rejection.path.string() + ": " + rejection.reason;
-    }
-  }
+  const std::string rejections = list_rejections(registry.rejections_for(kind, selection.name));
   if (!rejections.empty()) {
     throw Error(ErrorCategory::plugin, where(selection) + " could not be loaded:" + rejections);
   }
@@ -36,6 +39,12 @@ template <class Factory>
 auto create_from(const std::shared_ptr<const Factory>& factory, const PluginSelection& selection,
                  PluginKind kind, const PluginRegistry& registry) {
   if (!factory) fail_missing(selection, kind, registry);
+  // A user's plugin file that was rejected must not go unnoticed behind another one of that name.
+  if (const std::string rejected = list_rejections(registry.rejections_for(kind, selection.name));
+      !rejected.empty()) {
+    log(LogLevel::warning, where(selection) + ": using " + factory->library()->path.string() +
+                               "; rejected:" + rejected);
+  }
   const Options options = resolve_options(selection, factory->schema());
   try {
     return factory->create(options);

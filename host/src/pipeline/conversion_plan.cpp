@@ -14,7 +14,7 @@ TensorPlan plan_tensor(const SafetensorsEntry& entry, const ModelIndex& model,
                        const ModelProfile& profile, const Format& format) {
   const TensorInfo& info = entry.info;
   LayerDecision decision = profile.classify(info, model);
-  TensorPlan plan{&entry, decision.action, std::move(decision.reason), "", {}};
+  TensorPlan plan{&entry, decision.action, std::move(decision.reason), "", {}, ""};
   if (plan.action == LayerAction::remove) return plan;
   if (plan.action == LayerAction::quantize && !info.name.ends_with(kWeightSuffix)) {
     plan.action = LayerAction::keep;
@@ -28,7 +28,9 @@ TensorPlan plan_tensor(const SafetensorsEntry& entry, const ModelIndex& model,
   }
   if (plan.action == LayerAction::quantize) {
     plan.prefix = info.name.substr(0, info.name.size() - kWeightSuffix.size());
-    plan.outputs = format.plan(plan.prefix, info);
+    LayerPlan layer = format.plan(plan.prefix, info);
+    plan.outputs = std::move(layer.tensors);
+    plan.comfy_quant_json = std::move(layer.comfy_quant_json);
   } else {
     plan.outputs = {info};
   }
@@ -60,9 +62,13 @@ std::vector<TensorInfo> ConversionPlan::outputs() const {
   return all;
 }
 
-std::size_t ConversionPlan::count(LayerAction action) const {
-  return static_cast<std::size_t>(std::count_if(
-      tensors.begin(), tensors.end(), [&](const TensorPlan& t) { return t.action == action; }));
+std::map<std::string, std::string> ConversionPlan::quantized_layers() const {
+  std::map<std::string, std::string> layers;
+  for (const TensorPlan& tensor : tensors) {
+    if (tensor.action == LayerAction::quantize)
+      layers.emplace(tensor.prefix, tensor.comfy_quant_json);
+  }
+  return layers;
 }
 
 ConversionPlan make_plan(const SafetensorsReader& input, const ModelProfile& profile,

@@ -2,6 +2,7 @@
 // proposes, the format accepts or refuses the shape, and the output tensors are fixed.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,13 +18,15 @@ struct TensorPlan {
   std::string reason;
   std::string prefix;               // the layer prefix, for quantized weights
   std::vector<TensorInfo> outputs;  // in file order; empty when removed
+  std::string comfy_quant_json;     // for quantized weights
 };
 
 struct ConversionPlan {
   std::vector<TensorPlan> tensors;  // in input file order
 
   std::vector<TensorInfo> outputs() const;
-  std::size_t count(LayerAction action) const;
+  // Layer prefix -> .comfy_quant JSON of every layer to be quantized.
+  std::map<std::string, std::string> quantized_layers() const;
 };
 
 // Throws lrq::Error (input) when two planned tensors would share a name.

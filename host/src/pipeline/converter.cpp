@@ -1,8 +1,11 @@
 #include "pipeline/converter.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "lrq/error.hpp"
+#include "pipeline/interrupt_cleanup.hpp"
+#include "pipeline/quantization_metadata.hpp"
 #include "seed.hpp"
 
 namespace lrq::host {
@@ -14,10 +17,16 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The encoded tensor is the planned one: same name, dtype and shape, and for `.comfy_quant` the
+// planned JSON (the output's `_quantization_metadata` was written from it).
 void require_planned(const EncodedTensor& encoded, const TensorInfo& planned,
-                     const Format& format) {
+                     const TensorPlan& plan, const Format& format) {
+  const bool is_config = planned.name == plan.prefix + ".comfy_quant";
+  const bool same_config =
+      !is_config || std::string_view(reinterpret_cast<const char*>(encoded.bytes.data()),
+                                     encoded.bytes.size()) == plan.comfy_quant_json;
   if (encoded.info.name == planned.name && encoded.info.dtype == planned.dtype &&
-      encoded.info.shape == planned.shape) {
+      encoded.info.shape == planned.shape && same_config) {
     return;
   }
   throw Error(ErrorCategory::plugin,
@@ -51,7 +60,7 @@ LayerOutcome quantize_layer(const SafetensorsReader& input, const TensorPlan& pl
                                            std::to_string(plan.outputs.size()));
   }
   for (std::size_t i = 0; i < encoded.size(); ++i) {
-    require_planned(encoded[i], plan.outputs[i], tools.format);
+    require_planned(encoded[i], plan.outputs[i], plan, tools.format);
     writer.write(encoded[i].info.name, encoded[i].bytes);
   }
   LayerOutcome outcome;
@@ -67,28 +76,45 @@ LayerOutcome quantize_layer(const SafetensorsReader& input, const TensorPlan& pl
 
 ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
                          const ConversionTools& tools, std::uint64_t seed,
-                         const std::filesystem::path& output) {
+                         const std::filesystem::path& output, ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
-  SafetensorsWriter writer(output, plan.outputs(), input.metadata(), input.path());
+  std::optional<SafetensorsWriter> writer;
+  std::optional<InterruptCleanup> cleanup;
+  {
+    const InterruptsHeldBack held_back;
+    writer.emplace(output, plan.outputs(),
+                   output_metadata(input.metadata(), plan.quantized_layers(), input.path()),
+                   input.path());
+    cleanup.emplace(writer->temporary_path());
+  }
   ConversionResult result;
   result.output = output;
   result.input_bytes = input.file_size();
+  std::uint64_t bytes_total = 0;
+  for (const TensorPlan& tensor : plan.tensors)
+    bytes_total += tensor.entry->info.bytes();
+  std::uint64_t bytes_done = 0;
   for (const TensorPlan& tensor : plan.tensors) {
     const Clock::time_point layer_start = Clock::now();
     LayerOutcome outcome;
     if (tensor.action == LayerAction::quantize) {
-      outcome = quantize_layer(input, tensor, tools, seed, writer);
+      outcome = quantize_layer(input, tensor, tools, seed, *writer);
     } else if (tensor.action == LayerAction::keep) {
-      writer.write(tensor.entry->info.name, input.view(*tensor.entry).bytes);
+      writer->write(tensor.entry->info.name, input.view(*tensor.entry).bytes);
     }
     input.release(*tensor.entry);
     outcome.tensor = tensor.entry->info;
     outcome.action = tensor.action;
     outcome.reason = tensor.reason;
     outcome.seconds = seconds_since(layer_start);
+    bytes_done += tensor.entry->info.bytes();
+    if (progress != nullptr) {
+      progress->tensor_done(outcome, result.layers.size() + 1, plan.tensors.size(), bytes_done,
+                            bytes_total);
+    }
     result.layers.push_back(std::move(outcome));
   }
-  writer.commit();
+  writer->commit();
   result.output_bytes = std::filesystem::file_size(output);
   result.seconds = seconds_since(start);
   return result;

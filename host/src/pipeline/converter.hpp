@@ -39,8 +39,17 @@ struct ConversionTools {
   Backend& backend;
 };
 
+// Told after every tensor of the input, for a progress display.
+class ConversionProgress {
+ public:
+  virtual ~ConversionProgress() = default;
+  virtual void tensor_done(const LayerOutcome& tensor, std::size_t done, std::size_t total,
+                           std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
+};
+
 ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
                          const ConversionTools& tools, std::uint64_t seed,
-                         const std::filesystem::path& output);
+                         const std::filesystem::path& output,
+                         ConversionProgress* progress = nullptr);
 
 }  // namespace lrq::host

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lrq/error.hpp"
+#include "recipe/number_text.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -35,9 +36,10 @@ PluginSelection* section_named(Recipe& recipe, const std::string& section) {
 void set_option(PluginSelection& selection, const std::string& key, const std::string& value,
                 const Location& location) {
   const bool names_plugin = key == (selection.section == "model" ? "profile" : "name");
-  if (names_plugin) {
+  if (names_plugin) {  // another plugin: its options go back to their defaults, as with --format
     selection.name = value;
     selection.location = location;
+    selection.options.clear();
     return;
   }
   auto existing = std::find_if(selection.options.begin(), selection.options.end(),
@@ -65,7 +67,7 @@ void apply_set(Recipe& recipe, const std::string& assignment) {
       (key == "input" ? recipe.input : recipe.output) = value;
       (key == "input" ? recipe.input_location : recipe.output_location) = location;
     } else if (key == "seed") {
-      const auto seed = parse_unsigned(value);
+      const auto seed = parse_number<std::uint64_t>(value);
       if (!seed) fail(location, "'seed' must be a non-negative integer, got '" + value + "'");
       recipe.seed = *seed;
       recipe.seed_location = location;

@@ -1,9 +1,9 @@
 #include "recipe/plugin_options.hpp"
 
-#include <charconv>
 #include <cmath>
 
 #include "lrq/error.hpp"
+#include "recipe/number_text.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -17,17 +17,6 @@ std::optional<bool> parse_bool(const std::string& text) {
     return false;
   }
   return std::nullopt;
-}
-
-template <class Number>
-std::optional<Number> parse_number(const std::string& text) {
-  Number value{};
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  if (begin != end && *begin == '+') ++begin;
-  const auto [stop, error] = std::from_chars(begin, end, value);
-  if (error != std::errc() || stop != end || begin == end) return std::nullopt;
-  return value;
 }
 
 std::optional<OptionValue> parse_value(OptionType type, const std::string& text) {
@@ -75,10 +64,13 @@ Options resolve_options(const PluginSelection& selection, const OptionsSchema& s
       throw Error(ErrorCategory::recipe,
                   where + ": expected " + type_name(spec->type) + ", got " + raw.non_scalar_kind);
     }
-    const std::optional<OptionValue> value = parse_value(spec->type, *raw.scalar);
+    const bool quoted_non_string = raw.quoted && spec->type != OptionType::string;
+    const std::optional<OptionValue> value =
+        quoted_non_string ? std::nullopt : parse_value(spec->type, *raw.scalar);
     if (!value) {
-      throw Error(ErrorCategory::recipe,
-                  where + ": expected " + type_name(spec->type) + ", got '" + *raw.scalar + "'");
+      throw Error(ErrorCategory::recipe, where + ": expected " + type_name(spec->type) + ", got " +
+                                             (raw.quoted ? "the string '" : "'") + *raw.scalar +
+                                             "'");
     }
     if (const std::string problem = check_option_value(*spec, *value); !problem.empty()) {
       throw Error(ErrorCategory::recipe, where + ": " + problem);

@@ -2,10 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <charconv>
 #include <set>
 
 #include "lrq/error.hpp"
+#include "recipe/number_text.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -42,8 +42,8 @@ class RecipeParser {
       const YAML::Node& value = entry.second;
       const Location where = at(entry.first);
       if (key == "lrq") {
-        if (scalar(value, key, where) != "1") {
-          fail(where, "'lrq' is the recipe version; only 1 exists, got '" + value.Scalar() + "'");
+        if (scalar(value, key, where) != "1" || is_quoted(value)) {
+          fail(where, "'lrq' is the recipe version; only 1 exists, got " + kind_of(value));
         }
       } else if (key == "input") {
         recipe.input = path_value(value, key, where);
@@ -52,9 +52,9 @@ class RecipeParser {
         recipe.output = path_value(value, key, where);
         recipe.output_location = where;
       } else if (key == "seed") {
-        const auto seed = parse_unsigned(scalar(value, key, where));
-        if (!seed) {
-          fail(where, "'seed' must be a non-negative integer, got '" + value.Scalar() + "'");
+        const auto seed = parse_number<std::uint64_t>(scalar(value, key, where));
+        if (!seed || is_quoted(value)) {
+          fail(where, "'seed' must be a non-negative integer, got " + kind_of(value));
         }
         recipe.seed = *seed;
         recipe.seed_location = where;
@@ -83,6 +83,9 @@ class RecipeParser {
     throw Error(ErrorCategory::recipe, location.to_string() + ": " + message);
   }
 
+  // yaml-cpp tags quoted scalars "!" and plain ones "?".
+  static bool is_quoted(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "!"; }
+
   static std::string kind_of(const YAML::Node& node) {
     switch (node.Type()) {
       case YAML::NodeType::Map:
@@ -90,7 +93,7 @@ class RecipeParser {
       case YAML::NodeType::Sequence:
         return "a list";
       case YAML::NodeType::Scalar:
-        return "'" + node.Scalar() + "'";
+        return (is_quoted(node) ? "the string '" : "'") + node.Scalar() + "'";
       default:
         return "no value";
     }
@@ -154,7 +157,8 @@ class RecipeParser {
         selection.name = scalar(value, std::string(rule.key) + "." + option, at(entry.first));
         selection.location = at(entry.first);
       } else if (value.IsScalar()) {
-        selection.options.push_back({option, value.Scalar(), "", at(entry.first)});
+        selection.options.push_back(
+            {option, value.Scalar(), "", at(entry.first), is_quoted(value)});
       } else {
         selection.options.push_back({option, std::nullopt, kind_of(value), at(entry.first)});
       }
@@ -176,15 +180,11 @@ const std::vector<std::string>& recipe_keys() {
   return keys;
 }
 
-std::optional<std::uint64_t> parse_unsigned(const std::string& text) {
-  std::uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (error != std::errc() || stop != end || text.empty()) return std::nullopt;
-  return value;
-}
-
 Recipe load_recipe(const std::filesystem::path& path) {
+  std::error_code error_code;
+  if (std::filesystem::is_directory(path, error_code)) {
+    throw Error(ErrorCategory::recipe, path.string() + ": is a directory, not a recipe file");
+  }
   YAML::Node root;
   try {
     root = YAML::LoadFile(path.string());
@@ -193,6 +193,9 @@ Recipe load_recipe(const std::filesystem::path& path) {
   } catch (const YAML::Exception& error) {
     const Location location{path.string(), error.mark.line + 1, error.mark.column + 1};
     throw Error(ErrorCategory::recipe, location.to_string() + ": invalid YAML: " + error.msg);
+  } catch (const std::exception& error) {
+    throw Error(ErrorCategory::recipe,
+                path.string() + ": cannot read the recipe file: " + error.what());
   }
   return RecipeParser(path).parse(root);
 }

@@ -18,6 +18,7 @@ struct RawOption {
   std::optional<std::string> scalar;
   std::string non_scalar_kind;  // "a map", "a list" or "no value" when scalar is empty
   Location location;
+  bool quoted = false;  // written in quotes: a string, never a number or a boolean
 };
 
 struct PluginSelection {
@@ -48,8 +49,5 @@ const std::vector<std::string>& recipe_keys();
 // are taken relative to the recipe's directory. Throws lrq::Error (recipe) naming file, line and
 // key. `input` and `output` may be left out when the command line gives them (see overrides).
 Recipe load_recipe(const std::filesystem::path& path);
-
-// Parses a non-negative decimal integer exactly (no sign, fraction or trailing text).
-std::optional<std::uint64_t> parse_unsigned(const std::string& text);
 
 }  // namespace lrq::host

@@ -66,6 +66,11 @@ void CpuBackend::download(const DeviceTensor& tensor, std::span<std::byte> host)
 }
 
 DeviceTensor CpuBackend::to_f32(const DeviceTensor& tensor) {
+  if (!can_widen_to_f32(tensor.dtype)) {
+    throw Error(ErrorCategory::internal, "cpu backend: to_f32 of a " +
+                                             std::string(safetensors_name(tensor.dtype)) +
+                                             " tensor; only float and I8 tensors convert");
+  }
   DeviceTensor result = allocate(DType::F32, tensor.shape);
   widen_to_f32_parallel(tensor.dtype, data_of<const std::byte>(tensor), data_of<float>(result),
                         static_cast<std::size_t>(tensor.elements()), threads_);
@@ -92,9 +97,15 @@ DeviceTensor CpuBackend::quantize(const DeviceTensor& x, const DeviceTensor& mul
 DeviceTensor CpuBackend::encode(const DeviceTensor& grid_values, const Grid& grid) {
   matrix_shape(grid_values, "encode");
   DeviceTensor codes = allocate(grid.storage_dtype(), grid_values.shape);
-  encode_grid_values(data_of<const float>(grid_values),
-                     static_cast<std::size_t>(grid_values.elements()), grid,
-                     data_of<std::byte>(codes), threads_);
+  const std::int64_t off_grid = encode_grid_values(data_of<const float>(grid_values),
+                                                   static_cast<std::size_t>(grid_values.elements()),
+                                                   grid, data_of<std::byte>(codes), threads_);
+  if (off_grid > 0) {
+    throw Error(ErrorCategory::internal,
+                "cpu backend: encode got " + std::to_string(off_grid) +
+                    " values that are not on the " +
+                    (grid.kind == GridKind::e4m3fn ? "float8_e4m3fn" : "int8") + " grid");
+  }
   return codes;
 }
 

@@ -22,7 +22,6 @@ class CpuBackend final : public Backend {
                           const ScaleLayout& layout) override;
   ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
                                 const DeviceTensor& scale, const ScaleLayout& layout) override;
-  void synchronize() override {}
 
  private:
   DeviceTensor allocate(DType dtype, const Shape& shape) { return pool_->allocate(dtype, shape); }

@@ -106,6 +106,11 @@ float run_absmax(const float* values, std::int64_t count) {
 
 }  // namespace
 
+bool can_widen_to_f32(DType source) noexcept {
+  return is_quantizable_source(source) || source == DType::F8_E4M3 || source == DType::F8_E5M2 ||
+         source == DType::I8;
+}
+
 void widen_to_f32_parallel(DType source, const std::byte* source_bytes, float* destination,
                            std::size_t count, int threads) {
   const auto total = static_cast<std::int64_t>(count);
@@ -163,21 +168,31 @@ void quantize_to_grid(const float* x, MatrixShape shape, const float* multiplier
       });
 }
 
-void encode_grid_values(const float* values, std::size_t count, const Grid& grid, std::byte* codes,
-                        int threads) {
+std::int64_t encode_grid_values(const float* values, std::size_t count, const Grid& grid,
+                                std::byte* codes, int threads) {
   const auto total = static_cast<std::int64_t>(count);
+  std::int64_t off_grid = 0;
   if (grid.kind == GridKind::e4m3fn) {
     const auto& table = e4m3fn_codes_by_top_bits();
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : off_grid)
     for (std::int64_t i = 0; i < total; ++i) {
-      codes[i] = std::byte{encode_e4m3fn(values[i], table)};
+      const std::uint8_t code = encode_e4m3fn(values[i], table);
+      const bool on_grid = e4m3fn_to_f32(code) == values[i];
+      codes[i] = std::byte{on_grid ? code : std::uint8_t{0}};
+      off_grid += on_grid ? 0 : 1;
     }
   } else {
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : off_grid)
     for (std::int64_t i = 0; i < total; ++i) {
-      codes[i] = static_cast<std::byte>(static_cast<std::int8_t>(values[i]));
+      const float value = values[i];
+      const bool in_range = value >= -127.0f && value <= 127.0f;  // false for NaN
+      const auto code = static_cast<std::int8_t>(in_range ? value : 0.0f);
+      const bool on_grid = in_range && static_cast<float>(code) == value;
+      codes[i] = static_cast<std::byte>(on_grid ? code : std::int8_t{0});
+      off_grid += on_grid ? 0 : 1;
     }
   }
+  return off_grid;
 }
 
 void dequantize_values(const float* values, MatrixShape shape, const float* scale,

@@ -16,6 +16,8 @@ struct MatrixShape {
   std::int64_t cols = 0;
 };
 
+// F64, F32, F16, BF16, F8_E4M3, F8_E5M2 and I8.
+bool can_widen_to_f32(DType source) noexcept;
 void widen_to_f32_parallel(DType source, const std::byte* source_bytes, float* destination,
                            std::size_t count, int threads);
 
@@ -25,8 +27,9 @@ void absmax_cells(const float* x, MatrixShape shape, const ScaleLayout& layout, 
 void quantize_to_grid(const float* x, MatrixShape shape, const float* multiplier,
                       const ScaleLayout& layout, const Grid& grid, float* values, int threads);
 
-void encode_grid_values(const float* values, std::size_t count, const Grid& grid, std::byte* codes,
-                        int threads);
+// Returns how many values were not exactly on the grid (those are written as code 0).
+std::int64_t encode_grid_values(const float* values, std::size_t count, const Grid& grid,
+                                std::byte* codes, int threads);
 
 void dequantize_values(const float* values, MatrixShape shape, const float* scale,
                        const ScaleLayout& layout, float* weight, int threads);

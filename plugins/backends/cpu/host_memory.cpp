@@ -10,6 +10,10 @@ constexpr std::size_t kAlignment = 64;
 // Smaller buffers come from the allocator's arenas, which already reuse memory without faults.
 constexpr std::size_t kPooledFrom = std::size_t{1} << 20;
 
+// A request takes a cached buffer at most this many times its size, so that small requests do not
+// hold on to the largest buffers.
+constexpr std::size_t kMaxOversize = 2;
+
 // aligned_alloc needs a multiple of the alignment, and at least one byte.
 std::size_t rounded_size(std::size_t bytes) {
   return (bytes / kAlignment + 1) * kAlignment;
@@ -49,7 +53,8 @@ void* HostBufferPool::take(std::size_t& bytes) {
   std::lock_guard lock(mutex_);
   auto best = cached_.end();
   for (auto it = cached_.begin(); it != cached_.end(); ++it) {
-    if (it->bytes >= bytes && (best == cached_.end() || it->bytes < best->bytes)) best = it;
+    const bool fits = it->bytes >= bytes && it->bytes <= kMaxOversize * bytes;
+    if (fits && (best == cached_.end() || it->bytes < best->bytes)) best = it;
   }
   if (best == cached_.end()) return nullptr;
   void* memory = best->memory;

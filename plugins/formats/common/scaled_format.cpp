@@ -52,15 +52,19 @@ std::string block_mismatch(const ScaleLayout& layout, std::int64_t rows, std::in
 }  // namespace
 
 Shape stored_scale_shape(const ScaledFormatSpec& spec, std::int64_t rows, std::int64_t cols) {
+  Shape shape;
   switch (spec.layout.granularity) {
     case ScaleGranularity::tensor:
-      return {};
+      break;
     case ScaleGranularity::row:
-      return spec.row_scale_as_column ? Shape{rows, 1} : Shape{rows};
+      shape = spec.row_scale_as_column ? Shape{rows, 1} : Shape{rows};
+      break;
     case ScaleGranularity::block:
-      return spec.layout.cells(rows, cols);
+      shape = spec.layout.cells(rows, cols);
+      break;
   }
-  return {};
+  // Like the reference tool, every one-element scale is stored as a 0-d scalar.
+  return element_count(shape) == 1 ? Shape{} : shape;
 }
 
 ScaledFormat::ScaledFormat(ScaledFormatSpec spec, StoredSpecResolver resolve_stored)
@@ -78,17 +82,17 @@ Acceptance ScaledFormat::accepts(const TensorInfo& weight) const {
   return {mismatch.empty(), std::move(mismatch)};
 }
 
-std::vector<TensorInfo> ScaledFormat::plan(const std::string& prefix,
-                                           const TensorInfo& weight) const {
+LayerPlan ScaledFormat::plan(const std::string& prefix, const TensorInfo& weight) const {
   const std::int64_t rows = weight.shape[0];
   const std::int64_t cols = weight.shape[1];
-  std::vector<TensorInfo> tensors;
-  tensors.push_back({prefix + ".weight", spec_.grid.storage_dtype(), weight.shape});
-  tensors.push_back({prefix + ".weight_scale", DType::F32, stored_scale_shape(spec_, rows, cols)});
-  if (spec_.write_input_scale) tensors.push_back({prefix + ".input_scale", DType::F32, {}});
-  const auto json_length = static_cast<std::int64_t>(spec_.config.to_json().size());
-  tensors.push_back({prefix + ".comfy_quant", DType::U8, {json_length}});
-  return tensors;
+  LayerPlan plan{{}, spec_.config.to_json()};
+  plan.tensors.push_back({prefix + ".weight", spec_.grid.storage_dtype(), weight.shape});
+  plan.tensors.push_back(
+      {prefix + ".weight_scale", DType::F32, stored_scale_shape(spec_, rows, cols)});
+  if (spec_.write_input_scale) plan.tensors.push_back({prefix + ".input_scale", DType::F32, {}});
+  const auto json_length = static_cast<std::int64_t>(plan.comfy_quant_json.size());
+  plan.tensors.push_back({prefix + ".comfy_quant", DType::U8, {json_length}});
+  return plan;
 }
 
 LayerQuantization ScaledFormat::prepare(Backend& backend, const TensorInfo& weight,
@@ -101,8 +105,10 @@ LayerQuantization ScaledFormat::prepare(Backend& backend, const TensorInfo& weig
   bool all_zero = true;
   for (float maximum : maxima) {
     if (!std::isfinite(maximum)) {
+      const std::string beyond_f32 =
+          weight.dtype == DType::F64 ? ", or values beyond the float32 range" : "";
       throw Error(ErrorCategory::input,
-                  "tensor '" + weight.name + "' contains NaN or infinite values");
+                  "tensor '" + weight.name + "' contains NaN or infinite values" + beyond_f32);
     }
     all_zero = all_zero && maximum == 0.0f;
   }
@@ -123,7 +129,8 @@ std::vector<EncodedTensor> ScaledFormat::encode(Backend& backend, const std::str
                                                 const LayerQuantization& quantization) const {
   const TensorInfo weight{prefix + ".weight", DType::F32, grid_values.shape};
   std::vector<EncodedTensor> encoded;
-  for (TensorInfo& info : plan(prefix, weight)) {
+  LayerPlan layer = plan(prefix, weight);
+  for (TensorInfo& info : layer.tensors) {
     const std::string suffix = info.name.substr(prefix.size() + 1);
     std::vector<std::byte> bytes;
     if (suffix == "weight") {
@@ -135,7 +142,9 @@ std::vector<EncodedTensor> ScaledFormat::encode(Backend& backend, const std::str
       bytes.resize(sizeof unit);
       std::memcpy(bytes.data(), &unit, sizeof unit);
     } else {
-      bytes = spec_.config.to_bytes();
+      const std::string& json = layer.comfy_quant_json;
+      bytes.resize(json.size());
+      std::memcpy(bytes.data(), json.data(), json.size());
     }
     encoded.push_back({std::move(info), std::move(bytes)});
   }
@@ -157,10 +166,9 @@ DeviceTensor ScaledFormat::dequantize(Backend& backend, const StoredLayer& layer
   }
   const TensorView& scale = stored_tensor(layer, "weight_scale");
   const Shape scale_shape = stored_scale_shape(stored, rows, cols);
-  // ComfyUI also loads a one-element [1] per-tensor scale; lrq writes [].
-  const bool shape_matches =
-      scale.shape == scale_shape ||
-      (stored.layout.granularity == ScaleGranularity::tensor && element_count(scale.shape) == 1);
+  // A one-element scale may be stored with any shape ([], [1], [1, 1]): ComfyUI loads them all.
+  const bool shape_matches = scale.shape == scale_shape ||
+                             (element_count(scale_shape) == 1 && element_count(scale.shape) == 1);
   require_stored(scale.dtype == DType::F32 && shape_matches, layer, "weight_scale",
                  "F32 " + shape_to_string(scale_shape), scale);
 

@@ -30,7 +30,7 @@ struct ScaledFormatSpec {
 };
 
 // The stored shape of weight_scale for a [rows, cols] weight: [] per tensor, [rows] or
-// [rows, 1] per row, [rows / block, cols / block] per block.
+// [rows, 1] per row, [rows / block, cols / block] per block; [] whenever that is one element.
 Shape stored_scale_shape(const ScaledFormatSpec& spec, std::int64_t rows, std::int64_t cols);
 
 // The variant a stored layer was written with, from its .comfy_quant and tensors; throws
@@ -45,7 +45,7 @@ class ScaledFormat final : public Format {
   std::string description() const override { return spec_.description; }
   std::string comfy_format() const override { return spec_.config.format; }
   Acceptance accepts(const TensorInfo& weight) const override;
-  std::vector<TensorInfo> plan(const std::string& prefix, const TensorInfo& weight) const override;
+  LayerPlan plan(const std::string& prefix, const TensorInfo& weight) const override;
   LayerQuantization prepare(Backend& backend, const TensorInfo& weight,
                             const DeviceTensor& weight_f32) const override;
   std::vector<EncodedTensor> encode(Backend& backend, const std::string& prefix,

@@ -53,9 +53,6 @@ class Fp8FormatFactory final : public FormatFactory {
     return "float8_e4m3fn weights; per-tensor scale (stock ComfyUI), per-row or per-block "
            "(ComfyUI builds with block-wise support)";
   }
-  std::vector<std::string> comfy_formats() const override {
-    return {"float8_e4m3fn", "float8_e4m3fn_rowwise", "float8_e4m3fn_blockwise"};
-  }
   OptionsSchema schema() const override {
     OptionsSchema schema;
     schema.add(OptionSpec::choice("scale", {"tensor", "row", "block"}, "tensor",

@@ -18,10 +18,16 @@ CellScale int8_block_scale(float absmax) {
   return {scale, 1.0f / scale};
 }
 
-// Tensor- and row-wise, as the reference: scale max(amax, 1e-12) / 127.
+// Tensor-wise, as the reference: scale max(amax, 1e-12) / 127.
 CellScale int8_tensor_scale(float absmax) {
   const float scale = std::max(absmax, 1e-12f) / 127.0f;
   return {scale, 1.0f / scale};
+}
+
+// Row-wise, as the reference: multiplier 127 / max(amax, 1e-12), stored scale its reciprocal.
+CellScale int8_row_scale(float absmax) {
+  const float multiplier = 127.0f / std::max(absmax, 1e-12f);
+  return {1.0f / multiplier, multiplier};
 }
 
 ScaledFormatSpec int8_spec(const std::string& scale, std::int64_t block_size) {
@@ -38,7 +44,7 @@ ScaledFormatSpec int8_spec(const std::string& scale, std::int64_t block_size) {
     spec.config.per_row = scale == "row";
     spec.layout = {scale == "row" ? ScaleGranularity::row : ScaleGranularity::tensor, 0};
     spec.row_scale_as_column = true;
-    spec.scale_rule = &int8_tensor_scale;
+    spec.scale_rule = scale == "row" ? &int8_row_scale : &int8_tensor_scale;
   }
   spec.description = spec.config.format + ", " + spec.layout.describe() + " scale";
   return spec;
@@ -64,9 +70,6 @@ class Int8FormatFactory final : public FormatFactory {
   std::string description() const override {
     return "INT8 weights (+-127); block-wise scales (int8_blockwise, ComfyUI builds with "
            "block-wise support) or tensor-wise/row-wise (int8_tensorwise, stock ComfyUI)";
-  }
-  std::vector<std::string> comfy_formats() const override {
-    return {"int8_blockwise", "int8_tensorwise"};
   }
   OptionsSchema schema() const override {
     OptionsSchema schema;

@@ -243,6 +243,16 @@ TEST_F(SafetensorsReaderTest, RejectsHeaderThatIsNotJson) {
   EXPECT_TRUE(rejects(raw_file(R"({/*c*/})"), {"header", "not valid JSON"}));
 }
 
+// nlohmann would skip it; Python's safetensors rejects it, so other tools could not read the file.
+TEST_F(SafetensorsReaderTest, RejectsAByteOrderMark) {
+  EXPECT_TRUE(rejects(raw_file("\xEF\xBB\xBF{}"), {"header", "byte order mark"}));
+  EXPECT_TRUE(rejects(raw_file("\xEF\xBB\xBF"
+                               R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})",
+                               "a"),
+                      {"header", "byte order mark"}));
+  EXPECT_TRUE(rejects(raw_file(" \xEF\xBB\xBF{}"), {"header", "not valid JSON"}));
+}
+
 TEST_F(SafetensorsReaderTest, RejectsDeepNestingAndSurvivesHugeTokens) {
   const auto nested = [](std::size_t depth) {
     return std::string(depth, '[') + std::string(depth, ']');

@@ -2,10 +2,12 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -22,8 +24,33 @@
 #include "support/raw_safetensors.hpp"
 #include "support/temp_dir.hpp"
 
+namespace {
+
+// When nonzero, fchmod fails with this errno, as on file systems that cannot store a mode.
+int fchmod_failure = 0;
+
+}  // namespace
+
+// Interposes libc's fchmod for this whole executable: liblrq_core calls it through the PLT.
+extern "C" int fchmod(int fd, mode_t mode) noexcept {
+  if (fchmod_failure != 0) {
+    errno = fchmod_failure;
+    return -1;
+  }
+  return static_cast<int>(syscall(SYS_fchmod, fd, mode));
+}
+
 namespace lrq {
 namespace {
+
+// Makes fchmod fail with `error` while it lives.
+class FailingFchmod {
+ public:
+  explicit FailingFchmod(int error) { fchmod_failure = error; }
+  FailingFchmod(const FailingFchmod&) = delete;
+  FailingFchmod& operator=(const FailingFchmod&) = delete;
+  ~FailingFchmod() { fchmod_failure = 0; }
+};
 
 namespace fs = std::filesystem;
 using test::read_file;
@@ -197,6 +224,27 @@ TEST_F(SafetensorsWriterTest, PermissionsFollowTheUmask) {
   struct stat status {};
   ASSERT_EQ(stat(output_.c_str(), &status), 0);
   EXPECT_EQ(status.st_mode & 0777, 0640u);
+}
+
+// vfat and exfat answer EPERM to modes they cannot represent; a USB stick must still work.
+TEST_F(SafetensorsWriterTest, PermissionsTheFileSystemCannotStoreAreSkipped) {
+  for (const int error : {EPERM, ENOTSUP, EOPNOTSUPP, EROFS}) {
+    SCOPED_TRACE(std::strerror(error));
+    {
+      const FailingFchmod failing(error);
+      write_all(output_, {make_tensor("w", DType::U8, {3})});
+    }
+    SafetensorsReader reader(output_);
+    EXPECT_NE(reader.find("w"), nullptr);
+    EXPECT_TRUE(strays(dir_.path(), {"out.safetensors"}).empty());
+  }
+}
+
+TEST_F(SafetensorsWriterTest, OtherPermissionFailuresAreIoErrorsAndLeaveNoFiles) {
+  const FailingFchmod failing(EIO);
+  EXPECT_TRUE(raises([&] { SafetensorsWriter writer(output_, {}, {}); }, ErrorCategory::io,
+                     {output_.string(), "permissions", std::strerror(EIO)}));
+  EXPECT_TRUE(strays(dir_.path(), {}).empty());
 }
 
 TEST_F(SafetensorsWriterTest, TemporaryFileSitsBesideTheOutput) {

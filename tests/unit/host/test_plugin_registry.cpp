@@ -1,10 +1,14 @@
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "lrq/abi.hpp"
+#include "lrq/plugin.hpp"
 #include "plugin_registry.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/host/plugin_fixtures.hpp"
@@ -25,23 +29,33 @@ std::string abi(unsigned major, unsigned minor) {
 struct RejectedFixture {
   std::string name;
   std::string reason;
+  std::string kind = "format";
+
+  fs::path path() const { return fixture_plugin(name, kind); }
 };
 
 std::vector<RejectedFixture> rejected_fixtures() {
   const std::string host_abi = abi(LRQ_ABI_MAJOR, LRQ_ABI_MINOR);
   return {
       {"bad_name", "invalid format 'Bad-Name': names use only a-z, 0-9 and _"},
-      {"garbage", "not a shared library: Unsupported binary format"},
+      {"garbage", "not a shared library (not an ELF file)"},
+      {"misnamed", "the file name says plugin 'misnamed', its descriptor says 'good'", "optimizer"},
       {"missing_dependency",
        "cannot load: liblrq_fixture_missing_helper.so: cannot open shared object file: No such "
        "file or directory"},
       {"newer_minor", "built for lrq ABI " + abi(LRQ_ABI_MAJOR, LRQ_ABI_MINOR + 1) +
                           ", this host supports " + host_abi},
       {"no_factories", "registered no factories"},
+      {"older_minor", "built for lrq ABI " + abi(LRQ_ABI_MAJOR, LRQ_ABI_MINOR - 1) +
+                          ", this host supports " + host_abi},
       {"not_a_plugin", "not an lrq plugin: no 'lrq_plugin_entry' in section 'lrq'"},
       {"null_descriptor", "lrq_plugin_entry returned no descriptor"},
+      {"short_descriptor",
+       "descriptor is 4 bytes, this host reads " + std::to_string(sizeof(lrq_plugin_descriptor))},
       {"throws_on_register", "register_factories threw: registration failed on purpose"},
       {"wrong_abi", "built for lrq ABI 99.0, this host supports " + host_abi},
+      {"wrong_factory", "registers no format 'wrong_factory'"},
+      {"wrong_kind", "registers no optimizer 'wrong_kind'", "optimizer"},
       {"wrong_toolchain", std::string("built with toolchain msvc-19;msvcprt;cxx11abi-na;abi-0, "
                                       "this host needs ") +
                               host_toolchain_fingerprint()},
@@ -52,12 +66,12 @@ class RejectedFixtureTest : public ::testing::TestWithParam<RejectedFixture> {};
 
 TEST_P(RejectedFixtureTest, IsSkippedWithItsReason) {
   PluginRegistry registry;
-  registry.load({fixture_plugin_directory}, only({GetParam().name}));
+  registry.load({fixture_plugin_directory}, only({GetParam().name}, GetParam().kind));
 
   EXPECT_TRUE(registry.libraries().empty());
   EXPECT_TRUE(registry.factories().empty());
   ASSERT_EQ(registry.rejections().size(), 1u);
-  EXPECT_EQ(registry.rejections()[0].path, fixture_plugin(GetParam().name));
+  EXPECT_EQ(registry.rejections()[0].path, GetParam().path());
   EXPECT_EQ(registry.rejections()[0].reason, GetParam().reason);
 }
 
@@ -117,7 +131,7 @@ TEST(PluginRegistry, ScansAWholeDirectoryAndCarriesOnPastEveryBrokenFile) {
 
   std::vector<PluginRejection> expected;
   for (const RejectedFixture& fixture : rejected_fixtures()) {
-    expected.push_back({fixture_plugin(fixture.name), fixture.reason});
+    expected.push_back({fixture.path(), fixture.reason});
   }
   expected.push_back(
       {fixture_plugin("late_duplicate"),
@@ -151,9 +165,17 @@ TEST(PluginRegistry, RejectsALaterDuplicateAsAWhole) {
   EXPECT_EQ(registry.rejections()[0].path, fixture_plugin("late_duplicate"));
   EXPECT_EQ(registry.rejections()[0].reason,
             "duplicate format 'good': already provided by " + fixture_plugin("good").string());
-  EXPECT_EQ(registry.format("duplicate_extra"), nullptr);
+  EXPECT_EQ(registry.format("late_duplicate"), nullptr);
   EXPECT_EQ(registry.names(PluginKind::format), Names{"good"});
   EXPECT_EQ(registry.libraries().size(), 1u);
+}
+
+TEST(PluginRegistry, LoadsAPluginThatAlsoRegistersATakenNameWhenItComesFirst) {
+  PluginRegistry registry;
+  registry.load({fixture_plugin_directory}, only({"late_duplicate"}));
+
+  EXPECT_TRUE(registry.rejections().empty());
+  EXPECT_EQ(registry.names(PluginKind::format), (Names{"good", "late_duplicate"}));
 }
 
 TEST(PluginRegistry, CommitsNothingFromAPluginWhoseRegistrationThrows) {
@@ -212,9 +234,71 @@ TEST(PluginRegistry, LoadsOnlyTheFilesTheFilterWants) {
 
   EXPECT_EQ(asked, (Names{"bad_name", "garbage", "good", "late_duplicate", "missing_dependency",
                           "newer_minor", "no_factories", "not_a_plugin", "null_descriptor",
-                          "throws_on_register", "wrong_abi", "wrong_toolchain"}));
+                          "older_minor", "short_descriptor", "throws_on_register", "wrong_abi",
+                          "wrong_factory", "wrong_toolchain", "misnamed", "wrong_kind"}));
   EXPECT_EQ(registry.libraries().size(), 1u);
   EXPECT_TRUE(registry.rejections().empty());
+}
+
+// Boost's own words for these ("basic_ios::clear: iostream error") do not say what is wrong.
+TEST(PluginRegistry, RejectsATruncatedElfFile) {
+  std::ifstream good(fixture_plugin("good"), std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(good), {}};
+  ASSERT_GT(bytes.size(), 64u);
+
+  const std::string no_header = "shorter than an ELF header";
+  const std::string no_table = "section header table past the end of the file";
+  const std::pair<std::size_t, std::string> cases[] = {{0, no_header},
+                                                       {4, no_header},
+                                                       {64, no_table},
+                                                       {bytes.size() / 2, no_table},
+                                                       {bytes.size() - 1, no_table}};
+  for (const auto& [kept, problem] : cases) {
+    test::TempDir scratch;
+    const fs::path truncated = scratch.path() / "liblrq-format-good.so";
+    std::ofstream(truncated, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(kept));
+
+    PluginRegistry registry;
+    registry.load({scratch.path()});
+
+    ASSERT_EQ(registry.rejections().size(), 1u) << kept << " bytes";
+    EXPECT_EQ(registry.rejections()[0].reason,
+              "not a shared library (truncated or malformed ELF file: " + problem + ")")
+        << kept << " bytes";
+  }
+}
+
+TEST(PluginRegistry, GivesTheRejectionsOfTheFilesNamedForAKindAndName) {
+  test::TempDir scratch;
+  const fs::path first = scratch.path() / "liblrq-format-good.so";
+  fs::copy_file(fixture_plugin("good"), first);
+  const fs::path missing = scratch.path() / "missing";
+
+  PluginRegistry registry;
+  registry.load({missing, scratch.path(), fixture_plugin_directory});
+
+  const auto paths = [&registry](PluginKind kind, std::string_view name) {
+    std::vector<fs::path> result;
+    for (const PluginRejection& rejection : registry.rejections_for(kind, name)) {
+      result.push_back(rejection.path);
+    }
+    return result;
+  };
+  using Paths = std::vector<fs::path>;
+  EXPECT_EQ(paths(PluginKind::format, "good"), Paths{fixture_plugin("good")});
+  EXPECT_EQ(paths(PluginKind::format, "wrong_abi"), Paths{fixture_plugin("wrong_abi")});
+  EXPECT_EQ(paths(PluginKind::optimizer, "misnamed"),
+            Paths{fixture_plugin("misnamed", "optimizer")});
+  EXPECT_TRUE(paths(PluginKind::optimizer, "wrong_abi").empty());
+  EXPECT_TRUE(paths(PluginKind::optimizer, "good").empty());
+  EXPECT_TRUE(paths(PluginKind::format, "missing").empty());
+
+  const std::vector<PluginRejection> wrong_abi =
+      registry.rejections_for(PluginKind::format, "wrong_abi");
+  ASSERT_EQ(wrong_abi.size(), 1u);
+  EXPECT_EQ(wrong_abi[0].reason,
+            "built for lrq ABI 99.0, this host supports " + abi(LRQ_ABI_MAJOR, LRQ_ABI_MINOR));
 }
 
 TEST(PluginRegistry, RecordsADirectoryItCannotList) {

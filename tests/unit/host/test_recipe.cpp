@@ -79,6 +79,7 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
        "output, format, optimizer, model, backend, seed"},
       {ok + "seed: abc\n", ":4:1: 'seed' must be a non-negative integer, got 'abc'"},
       {ok + "seed: -3\n", ":4:1: 'seed' must be a non-negative integer, got '-3'"},
+      {ok + "seed: \"5\"\n", ":4:1: 'seed' must be a non-negative integer, got the string '5'"},
       {ok + "seed:\n", ":4:1: 'seed' needs a value, got no value"},
       {"input: a\noutput: b\n", ":1:1: missing key 'format'"},
       {"input: a\nformat: fp8\n", ":1:1: missing key 'output' (or give --output)"},
@@ -100,6 +101,27 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
   };
   for (const auto& [text, expected] : cases)
     EXPECT_EQ(error_of(text), expected) << text;
+}
+
+TEST_F(RecipeTest, ADirectoryIsNotARecipe) {
+  try {
+    load_recipe(directory_.path());
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::recipe);
+    EXPECT_EQ(std::string(error.what()),
+              directory_.path().string() + ": is a directory, not a recipe file");
+  }
+}
+
+TEST_F(RecipeTest, NamingAnotherPluginWithSetResetsItsOptions) {
+  Recipe recipe = load_recipe(write("input: a\noutput: b\nformat: {name: fp8, scale: row}\n"));
+  RecipeOverrides overrides;
+  overrides.sets = {"format.name=int8_block", "format.block_size=64"};
+  apply_overrides(recipe, overrides);
+  EXPECT_EQ(recipe.format.name, "int8_block");
+  ASSERT_EQ(recipe.format.options.size(), 1u);
+  EXPECT_EQ(recipe.format.options[0].key, "block_size");
 }
 
 TEST_F(RecipeTest, AMissingFileIsARecipeError) {
@@ -203,6 +225,10 @@ TEST(PluginOptions, EachBadValueNamesTheKeyAndLine) {
             "r.yaml:7:5: format.block_size: expected an integer, got 'abc'");
   EXPECT_EQ(option_error({"block_size", "96", "", at}),
             "r.yaml:7:5: format.block_size: expected one of 64, 128, got 96");
+  EXPECT_EQ(option_error({"block_size", "64", "", at, true}),
+            "r.yaml:7:5: format.block_size: expected an integer, got the string '64'");
+  EXPECT_EQ(option_error({"input_scale", "true", "", at, true}),
+            "r.yaml:7:5: format.input_scale: expected a boolean, got the string 'true'");
   EXPECT_EQ(option_error({"block_size", "64.5", "", at}),
             "r.yaml:7:5: format.block_size: expected an integer, got '64.5'");
   EXPECT_EQ(option_error({"lr", "-1", "", at}),

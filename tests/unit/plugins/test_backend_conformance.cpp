@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "backend_test_data.hpp"
+#include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"
 #include "real_plugins.hpp"
 
@@ -197,6 +198,30 @@ TEST_P(BackendConformance, EncodeWritesStorageCodes) {
               : static_cast<std::uint8_t>(static_cast<std::int8_t>(grid_values[i]));
       ASSERT_EQ(bytes[i], expected) << "value " << grid_values[i];
     }
+  }
+}
+
+TEST_P(BackendConformance, EncodeRefusesValuesOffTheGrid) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<std::pair<Grid, float>> off_grid = {
+      {Grid::e4m3fn(), 1.1f},  {Grid::e4m3fn(), 500.0f}, {Grid::e4m3fn(), 0x1p-12f},
+      {Grid::e4m3fn(), nan},   {Grid::int8(), 0.5f},     {Grid::int8(), 128.0f},
+      {Grid::int8(), -128.0f}, {Grid::int8(), nan},
+  };
+  for (const auto& [grid, value] : off_grid) {
+    std::vector<float> values(64, 1.0f);
+    values[17] = value;
+    const DeviceTensor x = upload_floats(backend(), values, {8, 8});
+    EXPECT_THROW(backend().encode(x, grid), Error) << value;
+  }
+}
+
+TEST_P(BackendConformance, ToF32RefusesANonNumericTensorWithAnError) {
+  const std::vector<std::uint8_t> bytes(16, 1);
+  for (DType dtype : {DType::U8, DType::BOOL}) {
+    const DeviceTensor raw =
+        backend().upload(TensorView{dtype, {4, 4}, std::as_bytes(std::span(bytes))});
+    EXPECT_THROW(backend().to_f32(raw), Error) << safetensors_name(dtype);
   }
 }
 

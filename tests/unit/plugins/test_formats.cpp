@@ -188,7 +188,9 @@ class FormatVariant : public ::testing::TestWithParam<Variant> {
 TEST_P(FormatVariant, PlansExactlyTheSpecifiedTensors) {
   const Variant& v = GetParam();
   const TensorInfo weight{"blocks.0.linear.weight", DType::BF16, {kRows, kCols}};
-  const std::vector<TensorInfo> planned = format_->plan("blocks.0.linear", weight);
+  const LayerPlan layer = format_->plan("blocks.0.linear", weight);
+  EXPECT_EQ(layer.comfy_quant_json, v.json);
+  const std::vector<TensorInfo>& planned = layer.tensors;
   std::vector<TensorInfo> expected = {{"blocks.0.linear.weight",
                                        v.grid == GridKind::e4m3fn ? DType::F8_E4M3 : DType::I8,
                                        {kRows, kCols}},
@@ -228,6 +230,8 @@ TEST_P(FormatVariant, ScalesFollowTheReferenceFormulas) {
       expected = 1.0f / (448.0f / std::max(maxima[i], 1e-12f));
     } else if (v.layout.granularity == ScaleGranularity::block) {
       expected = std::max(maxima[i] / 127.0f, 1e-8f);
+    } else if (v.layout.granularity == ScaleGranularity::row) {
+      expected = 1.0f / (127.0f / std::max(maxima[i], 1e-12f));
     } else {
       expected = std::max(maxima[i], 1e-12f) / 127.0f;
     }
@@ -286,6 +290,25 @@ TEST(Formats, BlockFormatsRefuseShapesThatDoNotTile) {
   EXPECT_FALSE(fp8.accepted);
   EXPECT_EQ(fp8.reason, "100 rows not divisible by block size 64");
   EXPECT_TRUE(make_format("fp8")->accepts(odd).accepted);
+}
+
+TEST(Formats, OneElementScalesAreStoredAsScalars) {
+  const std::vector<std::pair<std::unique_ptr<Format>, TensorInfo>> cases = [] {
+    std::vector<std::pair<std::unique_ptr<Format>, TensorInfo>> all;
+    all.emplace_back(make_format("int8_block", {{"scale", "row"}}),
+                     TensorInfo{"x.weight", DType::BF16, {1, 256}});
+    all.emplace_back(make_format("fp8", {{"scale", "row"}}),
+                     TensorInfo{"x.weight", DType::BF16, {1, 256}});
+    all.emplace_back(make_format("int8_block"), TensorInfo{"x.weight", DType::BF16, {128, 128}});
+    all.emplace_back(make_format("fp8", {{"scale", "block"}}),
+                     TensorInfo{"x.weight", DType::BF16, {128, 128}});
+    return all;
+  }();
+  for (const auto& [format, weight] : cases) {
+    const std::vector<TensorInfo> planned = format->plan("x", weight).tensors;
+    EXPECT_EQ(planned[1].name, "x.weight_scale");
+    EXPECT_EQ(planned[1].shape, Shape{}) << format->comfy_format();
+  }
 }
 
 TEST(Formats, RefuseWhatIsNotAFloatMatrix) {

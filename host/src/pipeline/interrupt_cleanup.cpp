@@ -1,0 +1,62 @@
+#include "pipeline/interrupt_cleanup.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <climits>
+#include <csignal>
+#include <cstring>
+
+#include "lrq/error.hpp"
+
+namespace lrq::host {
+namespace {
+
+constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
+
+// The handler may only use async-signal-safe calls, so the path lives in a plain buffer.
+std::array<char, PATH_MAX + 1> armed_path{};
+volatile std::sig_atomic_t armed = 0;
+std::array<struct sigaction, kSignals.size()> previous{};
+
+extern "C" void remove_and_reraise(int signal_number) {
+  if (armed != 0) unlink(armed_path.data());
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+}  // namespace
+
+InterruptsHeldBack::InterruptsHeldBack() {
+  sigset_t held;
+  sigemptyset(&held);
+  for (int signal_number : kSignals)
+    sigaddset(&held, signal_number);
+  pthread_sigmask(SIG_BLOCK, &held, &previous_);
+}
+
+InterruptsHeldBack::~InterruptsHeldBack() {
+  pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
+
+InterruptCleanup::InterruptCleanup(const std::filesystem::path& temporary_file) {
+  const std::string path = temporary_file.string();
+  if (path.size() >= armed_path.size()) {
+    throw Error(ErrorCategory::io, "path too long: " + path);
+  }
+  std::memcpy(armed_path.data(), path.c_str(), path.size() + 1);
+  armed = 1;
+  struct sigaction action {};
+  action.sa_handler = &remove_and_reraise;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t i = 0; i < kSignals.size(); ++i)
+    sigaction(kSignals[i], &action, &previous[i]);
+}
+
+InterruptCleanup::~InterruptCleanup() {
+  for (std::size_t i = 0; i < kSignals.size(); ++i)
+    sigaction(kSignals[i], &previous[i], nullptr);
+  armed = 0;
+}
+
+}  // namespace lrq::host
