@@ -42,9 +42,9 @@ std::map<std::string, std::string> read_quantization_metadata(const Metadata& me
   std::map<std::string, std::string> layers;
   const std::string* entry = find_entry(metadata);
   if (entry == nullptr) return layers;
-  for (const auto& [prefix, config] : parse_entry(*entry, file)["layers"].items()) {
+  const Json parsed = parse_entry(*entry, file);
+  for (const auto& [prefix, config] : parsed["layers"].items())
     layers.emplace(prefix, config.dump());
-  }
   return layers;
 }
 
