@@ -132,6 +132,30 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
                                 const DeviceTensor& scale, const ScaleLayout& layout) override {
     return call(&Backend::quantization_error, reference, values, scale, layout);
   }
+  DeviceTensor zeros(const Shape& shape) override { return pin(call(&Backend::zeros, shape)); }
+  void gemm(float alpha, const DeviceTensor& a, Transpose transpose_a, const DeviceTensor& b,
+            Transpose transpose_b, float beta, DeviceTensor& c) override {
+    call(&Backend::gemm, alpha, a, transpose_a, b, transpose_b, beta, c);
+  }
+  QrFactors qr(const DeviceTensor& a) override {
+    QrFactors factors = call(&Backend::qr, a);
+    return {pin(std::move(factors.q)), pin(std::move(factors.r))};
+  }
+  SvdFactors svd(const DeviceTensor& a) override {
+    SvdFactors factors = call(&Backend::svd, a);
+    return {pin(std::move(factors.u)), pin(std::move(factors.singular_values)),
+            pin(std::move(factors.v))};
+  }
+  void axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) override {
+    call(&Backend::axpby, alpha, x, beta, y);
+  }
+  double sum_of_squares(const DeviceTensor& x) override {
+    return call(&Backend::sum_of_squares, x);
+  }
+  void moment_step(const MomentStep& step, const DeviceTensor& gradient, DeviceTensor& parameter,
+                   DeviceTensor& first_moment, DeviceTensor& second_moment) override {
+    call(&Backend::moment_step, step, gradient, parameter, first_moment, second_moment);
+  }
 };
 
 using GuardedFormat = Guarded<Format>;

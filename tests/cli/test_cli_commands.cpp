@@ -58,6 +58,36 @@ TEST_F(CliRun, ConvertsTheExampleAndPrintsASummary) {
   EXPECT_TRUE(leftovers().empty());
 }
 
+TEST_F(CliRun, WritesAPerLayerReportNextToTheOutput) {
+  const auto output = file("out.safetensors");
+  const HostRun run = convert(tiny_model(), output, {"--format", "int8_block"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto report_file = file("out.report.json");
+  EXPECT_TRUE(contains(run.out, "report: " + report_file.string())) << run.out;
+  const auto report = nlohmann::json::parse(read_file(report_file));
+  EXPECT_EQ(report["output"], output.string());
+  EXPECT_EQ(report["reference_compat"], false);
+  EXPECT_EQ(report["bias_correction"], true);
+  EXPECT_EQ(report["calib_samples"], 3072);
+  std::size_t quantized = 0;
+  for (const auto& layer : report["layers"]) {
+    if (layer["action"] != "quantize") continue;
+    ++quantized;
+    EXPECT_EQ(layer["format"], "int8_blockwise");
+    EXPECT_EQ(layer["scale"], "per-block 128x128");
+    EXPECT_EQ(layer["bias_corrected"], true);
+    for (const char* side : {"rtn", "result"}) {
+      EXPECT_GT(layer[side]["weight_error"].get<double>(), 0.0) << layer["name"];
+      EXPECT_GT(layer[side]["output_error"].get<double>(), 0.0) << layer["name"];
+    }
+  }
+  EXPECT_EQ(quantized, 34u);
+
+  std::filesystem::remove(report_file);
+  ASSERT_EQ(convert(tiny_model(), output, {"--set", "report=false"}).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(report_file));
+}
+
 TEST_F(CliRun, TheSameRecipeAndSeedGiveTheSameBytes) {
   const auto model = tiny_model();
   ASSERT_EQ(convert(model, file("a.safetensors"), {"--format", "int8_block"}).exit_code, 0);
@@ -135,8 +165,8 @@ TEST_F(CliRun, WarnsWhenARejectedOverridePluginIsPassedOver) {
       convert(tiny_model(), file("out.safetensors"), {"--plugin-dir", overrides.string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(contains(run.err, "warning: ")) << run.err;
-  EXPECT_TRUE(contains(run.err, (overrides / "liblrq-format-fp8.so").string() +
-                                    ": built for lrq ABI 99.0"))
+  EXPECT_TRUE(
+      contains(run.err, (overrides / "liblrq-format-fp8.so").string() + ": built for lrq ABI 99.0"))
       << run.err;
   EXPECT_TRUE(contains(run.out, std::string("[plugin fp8 0.1.0, ") + LRQ_TEST_PLUGIN_DIRECTORY))
       << run.out;
@@ -145,7 +175,8 @@ TEST_F(CliRun, WarnsWhenARejectedOverridePluginIsPassedOver) {
 TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
   const HostRun run = run_host({"plugins", "--plugin-dir", LRQ_TEST_FIXTURE_PLUGIN_DIRECTORY});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  for (const char* name : {"fp8", "int8_block", "rtn", "generic", "cpu"}) {
+  for (const char* name :
+       {"fp8", "int8_block", "rtn", "original", "adamw", "radam", "generic", "cpu"}) {
     EXPECT_TRUE(contains(run.out, name)) << name;
   }
   EXPECT_TRUE(contains(run.out, "liblrq-format-wrong_abi.so: built for lrq ABI 99.0")) << run.out;
@@ -153,7 +184,7 @@ TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
   const HostRun json_run = run_host({"plugins", "--json"});
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   const auto json = nlohmann::json::parse(json_run.out);
-  EXPECT_EQ(json["plugins"].size(), 5u);
+  EXPECT_EQ(json["plugins"].size(), 8u);
   EXPECT_TRUE(json["rejected"].empty());
 }
 

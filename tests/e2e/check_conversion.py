@@ -47,7 +47,12 @@ VARIANTS = {
                     {"format": "int8_tensorwise"}, "I8", "tensor", 0, False),
     "int8-row": ("bf16", ["--format", "int8_block", "--set", "format.scale=row"],
                  {"format": "int8_tensorwise", "per_row": True}, "I8", "row_column", 0, False),
+    "bias-correction": ("f32", ["--format", "fp8"], {"format": "float8_e4m3fn"},
+                        "F8_E4M3", "tensor", 0, False),
 }
+# Every variant but bias-correction converts without it, so that every other tensor must be
+# copied bit for bit.
+CORRECTS_BIASES = {"bias-correction"}
 
 NUMPY_DTYPES = {
     "F32": np.float32, "F16": np.float16, "BF16": ml_dtypes.bfloat16,
@@ -142,6 +147,14 @@ def expanded_scale(scale, kind, block, shape):
     return np.kron(scale.astype(np.float64), np.ones((block, block)))
 
 
+def dequantized(prefix, output, variant):
+    """codes * scale of a written layer, in float64."""
+    kind, block = variant[4], variant[5]
+    codes = as_array(output[prefix + ".weight"])
+    scale = as_array(output[prefix + ".weight_scale"])
+    return codes.astype(np.float64) * expanded_scale(scale, kind, block, codes.shape)
+
+
 def check_layer(prefix, original, output, variant):
     _, _, expected_config, weight_dtype, kind, block, has_input_scale = variant
     config_entry = output[prefix + ".comfy_quant"]
@@ -184,7 +197,7 @@ def check_layer(prefix, original, output, variant):
     mismatches = np.count_nonzero(codes.view(np.uint8) != expected_codes.view(np.uint8))
     require(mismatches == 0, f"{prefix}: {mismatches} codes differ from round-to-nearest-even")
     full_scale = expanded_scale(scale, kind, block, original_weight.shape)
-    restored = codes.astype(np.float64) * full_scale
+    restored = dequantized(prefix, output, variant)
     error = np.abs(restored - original_weight)
     if weight_dtype == "I8":
         bound = 0.5 * full_scale
@@ -197,6 +210,40 @@ def check_layer(prefix, original, output, variant):
     return np.linalg.norm(restored - original_weight) / np.linalg.norm(original_weight)
 
 
+def check_corrected_biases(corrections):
+    """The corrected biases are b + x̄ (W - Ŵ)ᵀ for one x̄ per input width, that x̄ looking like the
+    mean of calib_samples standard normal rows: x̄ is solved by least squares from the layers of a
+    width together and must explain every layer's change, its entries of variance 1/3072."""
+    for width, layers in sorted(corrections.items()):
+        errors = np.vstack([error for error, _ in layers])
+        changes = np.concatenate([change for _, change in layers])
+        if errors.shape[0] < 2 * width:
+            continue
+        mean_input, *_ = np.linalg.lstsq(errors, changes, rcond=None)
+        residual = np.linalg.norm(errors @ mean_input - changes) / np.linalg.norm(changes)
+        require(residual < 1e-3, f"width {width}: bias changes are not one x̄ (W - Ŵ)ᵀ "
+                                 f"(residual {residual:.2e})")
+        # The sample standard deviation of `width` values has a relative spread of 1/sqrt(2 width).
+        spread = np.std(mean_input) * np.sqrt(3072)
+        allowed = 5.0 / np.sqrt(2.0 * width)
+        require(abs(spread - 1.0) < allowed,
+                f"width {width}: x̄ has spread {spread:.2f}, expected 1 ± {allowed:.2f}")
+        print(f"width {width}: {len(layers)} corrected biases explained by one x̄ "
+              f"(residual {residual:.1e}, spread {spread:.2f})")
+
+
+def check_report(path, measured):
+    """The report's relative weight errors agree with what numpy measured here."""
+    with open(path) as handle:
+        report = json.load(handle)
+    reported = {layer["name"][: -len(".weight")]: layer["result"]["weight_error"]
+                for layer in report["layers"] if layer["action"] == "quantize"}
+    require(set(reported) == set(measured), "the report does not list the quantized layers")
+    for prefix, error in measured.items():
+        require(abs(reported[prefix] - error) <= 1e-5 * error,
+                f"{prefix}: report says {reported[prefix]}, numpy measures {error}")
+
+
 def check(work, host, recipe, name):
     variant = VARIANTS[name]
     work.mkdir(parents=True, exist_ok=True)
@@ -204,8 +251,10 @@ def check(work, host, recipe, name):
     converted = work / "converted.safetensors"
     subprocess.run([host, "generate", "tiny-flux", "--output", str(model), "--dtype", variant[0]],
                    check=True, stdout=subprocess.DEVNULL)
+    corrects = name in CORRECTS_BIASES
     subprocess.run([host, "run", recipe, "--input", str(model), "--output", str(converted),
-                    "--quiet", *variant[1]], check=True, stdout=subprocess.DEVNULL)
+                    "--quiet", "--set", f"bias_correction={str(corrects).lower()}", *variant[1]],
+                   check=True, stdout=subprocess.DEVNULL)
 
     original = read_tensors(model)
     output = read_tensors(converted)
@@ -213,22 +262,36 @@ def check(work, host, recipe, name):
     output_order, output_metadata = data_order(converted)
     require(output_metadata == input_metadata, "the input's __metadata__ was not preserved")
 
+    quantized = {tensor[: -len(".weight")] for tensor in input_order
+                 if tensor.endswith(".weight") and tensor[: -len(".weight")] + ".comfy_quant" in output}
     expected_order = []
-    errors = []
+    errors = {}
+    corrections = {}
     for tensor in input_order:
-        prefix = tensor[: -len(".weight")]
-        if tensor.endswith(".weight") and prefix + ".comfy_quant" in output:
+        prefix = tensor.rsplit(".", 1)[0]
+        if tensor.endswith(".weight") and prefix in quantized:
             expected_order += [tensor, prefix + ".weight_scale"]
             expected_order += [prefix + ".input_scale"] if variant[6] else []
             expected_order += [prefix + ".comfy_quant"]
-            errors.append(check_layer(prefix, original, output, variant))
+            errors[prefix] = check_layer(prefix, original, output, variant)
+        elif corrects and tensor.endswith(".bias") and prefix in quantized:
+            expected_order.append(tensor)
+            require(output[tensor][:2] == original[tensor][:2], f"{tensor} changed dtype or shape")
+            weight = as_array(original[prefix + ".weight"]).astype(np.float64)
+            restored = dequantized(prefix, output, variant)
+            change = as_array(output[tensor]).astype(np.float64) - as_array(original[tensor])
+            corrections.setdefault(weight.shape[1], []).append((weight - restored, change))
         else:
             expected_order.append(tensor)
             require(output[tensor] == original[tensor], f"{tensor} was not copied bit-exactly")
     require(output_order == expected_order, "output tensors are not in the input's order")
     require(len(errors) >= 30, f"only {len(errors)} layers were quantized")
+    if corrects:
+        require(corrections, "no bias was corrected")
+        check_corrected_biases(corrections)
+    check_report(work / "converted.report.json", errors)
     print(f"{name}: {len(errors)} layers checked, relative weight error "
-          f"{min(errors):.3e} .. {max(errors):.3e}")
+          f"{min(errors.values()):.3e} .. {max(errors.values()):.3e}")
 
 
 def main():

@@ -16,6 +16,37 @@ struct BackendInfo {
   std::string device;  // e.g. "host, 16 threads", "NVIDIA H100 80GB HBM3"
 };
 
+enum class Transpose : bool { no, yes };
+
+// a = q r: q [m, n] with orthonormal columns, r [n, n] upper triangular (m >= n).
+struct QrFactors {
+  DeviceTensor q;
+  DeviceTensor r;
+};
+
+// a = u diag(singular_values) vᵀ for a square [n, n] matrix: u and v [n, n] orthogonal,
+// singular_values F32 [n], descending.
+struct SvdFactors {
+  DeviceTensor u;
+  DeviceTensor singular_values;
+  DeviceTensor v;
+};
+
+// One step of Adam-family optimizers on every element, with the scalars the optimizer computed:
+//   m = beta1 m + (1 - beta1) g
+//   v = beta2 v + (1 - beta2) g^2
+//   p = p * decay - step * m / (sqrt(v) * sqrt_v_factor + epsilon)
+// (AdamW: decay 1 - lr wd, step lr / bc1, sqrt_v_factor 1 / sqrt(bc2); RAdam rectified: step
+// lr r sqrt(bc2) / bc1, sqrt_v_factor 1; RAdam unrectified: sqrt_v_factor 0, epsilon 1.)
+struct MomentStep {
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float decay = 1.0f;
+  float step = 0.0f;
+  float sqrt_v_factor = 1.0f;
+  float epsilon = 1e-8f;
+};
+
 struct ErrorNorms {
   double reference = 0.0;  // ||reference||_F
   double error = 0.0;      // ||reference - approximation||_F
@@ -57,6 +88,33 @@ class Backend {
   // materialized), accumulated in double; deterministic whatever the thread count.
   virtual ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
                                         const DeviceTensor& scale, const ScaleLayout& layout) = 0;
+
+  // Dense linear algebra on F32 row-major 2-D tensors. Every result is the same whatever the
+  // thread count.
+
+  virtual DeviceTensor zeros(const Shape& shape) = 0;  // F32
+
+  // c = alpha op(a) op(b) + beta c; c already has the result's shape. With beta 0, c is only
+  // written (its old contents, even NaN, do not matter).
+  virtual void gemm(float alpha, const DeviceTensor& a, Transpose transpose_a,
+                    const DeviceTensor& b, Transpose transpose_b, float beta, DeviceTensor& c) = 0;
+
+  // Thin QR (Householder) of [m, n], m >= n.
+  virtual QrFactors qr(const DeviceTensor& a) = 0;
+
+  // SVD of a small square matrix (the core factor of a truncated SVD, n up to a few thousand).
+  virtual SvdFactors svd(const DeviceTensor& a) = 0;
+
+  // y = alpha x + beta y, element-wise, same shapes (y is only written when beta is 0).
+  virtual void axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) = 0;
+
+  // Sum of x^2 over all elements, accumulated in double.
+  virtual double sum_of_squares(const DeviceTensor& x) = 0;
+
+  // See MomentStep; all four tensors have the same shape.
+  virtual void moment_step(const MomentStep& step, const DeviceTensor& gradient,
+                           DeviceTensor& parameter, DeviceTensor& first_moment,
+                           DeviceTensor& second_moment) = 0;
 };
 
 struct Availability {

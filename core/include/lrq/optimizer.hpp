@@ -18,12 +18,20 @@ struct OptimizeRequest {
   const DeviceTensor& weight;  // F32 [rows, cols]
   const LayerQuantization& quantization;
   std::uint64_t seed;  // this layer's seed, derived from the recipe's
+  // Reproduce the reference tool's defects (spec/algorithm.md: the update multiplying where the
+  // gradient divides, the "best" result recorded after the step) instead of correcting them.
+  bool reference_compat = false;
 };
 
 struct RoundingResult {
   DeviceTensor grid_values;  // F32 [rows, cols], every value exactly on the grid
   std::int64_t iterations = 0;
   std::string stop_reason;  // e.g. "round-to-nearest", "lr below early_stop_lr"
+  std::int64_t rank = 0;    // k of the singular subspace the loss lives in; 0 without one
+  // ||U_kᵀ(W - Ŵ)V_k|| / ||U_kᵀ W V_k|| for round-to-nearest and for the result (after its final
+  // rounding); only meaningful when rank > 0.
+  double projected_error_rtn = 0.0;
+  double projected_error = 0.0;
 };
 
 class Optimizer {

@@ -1,5 +1,7 @@
 #include "cli/conversion_summary.hpp"
 
+#include <cmath>
+
 #include "cli/text_table.hpp"
 #include "lrq/comfy_quant.hpp"
 
@@ -11,6 +13,10 @@ std::string result_of(const LayerOutcome& layer) {
   return std::string(action_name(layer.action)) + ": " + layer.reason;
 }
 
+std::string error_text(double relative_error) {
+  return std::isnan(relative_error) ? "" : format_scientific(relative_error);
+}
+
 }  // namespace
 
 void print_conversion_summary(const RunDescription& run, const ConversionResult& result,
@@ -18,28 +24,34 @@ void print_conversion_summary(const RunDescription& run, const ConversionResult&
   out << "input:     " << run.input << "\nformat:    " << run.format
       << "\noptimizer: " << run.optimizer << "\nmodel:     " << run.model
       << "\nbackend:   " << run.backend << "\n\n";
-  TextTable table({"layer", "shape", "dtype", "result", "rel. error", "seconds"});
+  TextTable table({"layer", "shape", "dtype", "result", "weight err", "output err",
+                   "RTN output err", "k", "iters", "seconds"});
   std::size_t quantized = 0;
   std::size_t removed = 0;
   std::size_t other_kept = 0;
+  std::size_t corrected = 0;
   for (const LayerOutcome& layer : result.layers) {
     quantized += layer.action == LayerAction::quantize ? 1 : 0;
     removed += layer.action == LayerAction::remove ? 1 : 0;
+    corrected += layer.bias_corrected ? 1 : 0;
     const bool weight = layer.tensor.name.ends_with(".weight");
     if (layer.action == LayerAction::keep && !weight) {
       ++other_kept;
       continue;
     }
-    const bool has_error = layer.action == LayerAction::quantize;
-    table.add({layer.tensor.name, shape_to_string(layer.tensor.shape),
-               std::string(safetensors_name(layer.tensor.dtype)), result_of(layer),
-               has_error ? format_scientific(layer.weight_error.relative()) : "",
-               has_error ? format_fixed(layer.seconds, 3) : ""});
+    const bool done = layer.action == LayerAction::quantize;
+    table.add(
+        {layer.tensor.name, shape_to_string(layer.tensor.shape),
+         std::string(safetensors_name(layer.tensor.dtype)), result_of(layer),
+         done ? error_text(layer.result.weight) : "", done ? error_text(layer.result.output) : "",
+         done ? error_text(layer.rtn.output) : "", done ? std::to_string(layer.rank) : "",
+         done ? std::to_string(layer.iterations) : "", done ? format_fixed(layer.seconds, 3) : ""});
   }
   table.print(out);
   const std::size_t kept_weights = result.layers.size() - quantized - removed - other_kept;
   out << '\n'
-      << quantized << " layers quantized, " << kept_weights << " weights and " << other_kept
+      << quantized << " layers quantized (" << corrected << " biases corrected), " << kept_weights
+      << " weights and " << other_kept - corrected
       << " other tensors (biases, norms, ...) copied unchanged, " << removed << " removed\n"
       << format_bytes(result.input_bytes) << " -> " << format_bytes(result.output_bytes) << " in "
       << format_fixed(result.seconds, 2) << " s\n";
@@ -49,6 +61,7 @@ void print_conversion_summary(const RunDescription& run, const ConversionResult&
            "ComfyUI-QuantOps node); for stock ComfyUI use fp8 with scale: tensor or int8_block "
            "with scale: tensor or row.\n";
   }
+  if (run.report) out << "report: " << run.report->string() << '\n';
   out << "output: " << result.output.string() << '\n';
 }
 

@@ -1,6 +1,8 @@
 // What `lrq-host run` prints when it is done: one line per weight, totals and where the output is.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -15,6 +17,7 @@ struct RunDescription {
   std::string optimizer;
   std::string model;
   std::string backend;  // e.g. "cpu: host CPU, 2 threads"
+  std::optional<std::filesystem::path> report;
 };
 
 void print_conversion_summary(const RunDescription& run, const ConversionResult& result,

@@ -7,6 +7,7 @@
 #include "pipeline/configured_plugins.hpp"
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
+#include "pipeline/report.hpp"
 #include "recipe/overrides.hpp"
 
 namespace lrq::host {
@@ -69,28 +70,42 @@ int run_command(const Arguments& arguments, std::ostream& out) {
   const ConfiguredPlugins plugins = configure_plugins(recipe, registry);
 
   const SafetensorsReader input(recipe.input);
-  const ConversionPlan plan = make_plan(input, *plugins.model, *plugins.format);
+  const ConversionPlan plan =
+      make_plan(input, *plugins.model, *plugins.format, recipe.bias_correction);
   const bool quiet = values["quiet"].as<bool>();
   std::optional<TerminalProgress> progress;
   if (!quiet) progress.emplace();
+  const ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
+                                    static_cast<std::int64_t>(recipe.calib_samples)};
   const ConversionResult result =
-      convert(input, plan, {*plugins.format, *plugins.optimizer, *plugins.backend}, recipe.seed,
+      convert(input, plan, {*plugins.format, *plugins.optimizer, *plugins.backend}, settings,
               std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
   progress.reset();
 
+  const BackendInfo backend = plugins.backend->info();
+  const std::string format = recipe.format.name + ": " + plugins.format->description();
+  const std::string backend_text = backend.name + ": " + backend.device;
+  std::optional<std::filesystem::path> report;
+  if (recipe.report) {
+    report = report_path(result.output);
+    write_report(*report,
+                 {recipe.input.string(), format, recipe.optimizer.name, recipe.model.name,
+                  backend_text, recipe.seed, recipe.reference_compat, recipe.bias_correction,
+                  static_cast<std::int64_t>(recipe.calib_samples)},
+                 result);
+  }
   if (quiet) {
     out << result.output.string() << '\n';
     return 0;
   }
-  const BackendInfo backend = plugins.backend->info();
   const RunDescription description{
       recipe.input.string(),
-      recipe.format.name + ": " + plugins.format->description() +
-          origin(registry.format(recipe.format.name)),
+      format + origin(registry.format(recipe.format.name)),
       plugins.format->comfy_format(),
       recipe.optimizer.name + origin(registry.optimizer(recipe.optimizer.name)),
       recipe.model.name + origin(registry.model_profile(recipe.model.name)),
-      backend.name + ": " + backend.device + origin(registry.backend(recipe.backend.name))};
+      backend_text + origin(registry.backend(recipe.backend.name)),
+      report};
   print_conversion_summary(description, result, out);
   return 0;
 }

@@ -85,7 +85,7 @@ std::vector<std::byte> encode_values(const std::vector<float>& values, DType dty
 }  // namespace
 
 std::vector<std::string> synthetic_model_names() {
-  return {"tiny-flux", "flux-block", "flux-mini", "flux-12b"};
+  return {"tiny-flux", "flux-block-small", "flux-block", "flux-mini", "flux-12b"};
 }
 
 SyntheticModel synthetic_model(std::string_view name) {
@@ -100,6 +100,13 @@ SyntheticModel synthetic_model(std::string_view name) {
     return {"tiny-flux",
             "Flux layout at hidden size 256, 2 double + 2 single blocks (7 M parameters)",
             flux_tensors(tiny)};
+  }
+  if (name == "flux-block-small") {
+    FluxDimensions quarter;
+    quarter.hidden = 768;
+    return {"flux-block-small",
+            "flux-block at a quarter of the width, for CPU quality runs (11 M parameters)",
+            flux_image_block_tensors(quarter)};
   }
   if (name == "flux-block") {
     return {"flux-block", "one Flux double block, image side, full size (170 M parameters)",

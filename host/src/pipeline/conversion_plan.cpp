@@ -14,7 +14,7 @@ TensorPlan plan_tensor(const SafetensorsEntry& entry, const ModelIndex& model,
                        const ModelProfile& profile, const Format& format) {
   const TensorInfo& info = entry.info;
   LayerDecision decision = profile.classify(info, model);
-  TensorPlan plan{&entry, decision.action, std::move(decision.reason), "", {}, ""};
+  TensorPlan plan{&entry, decision.action, std::move(decision.reason), "", {}, "", nullptr};
   if (plan.action == LayerAction::remove) return plan;
   if (plan.action == LayerAction::quantize && !info.name.ends_with(kWeightSuffix)) {
     plan.action = LayerAction::keep;
@@ -52,7 +52,39 @@ void require_unique_names(const ConversionPlan& plan) {
   }
 }
 
+bool correctable_bias(const TensorInfo& bias, const TensorInfo& weight) {
+  const bool float_dtype =
+      bias.dtype == DType::F32 || bias.dtype == DType::F16 || bias.dtype == DType::BF16;
+  return float_dtype && bias.shape == Shape{weight.shape[0]};
+}
+
+void pair_biases(ConversionPlan& plan) {
+  std::unordered_map<std::string, TensorPlan*> by_name;
+  for (TensorPlan& tensor : plan.tensors)
+    by_name.emplace(tensor.entry->info.name, &tensor);
+  for (TensorPlan& weight : plan.tensors) {
+    if (weight.action != LayerAction::quantize) continue;
+    const auto found = by_name.find(weight.prefix + ".bias");
+    if (found == by_name.end()) continue;
+    TensorPlan& bias = *found->second;
+    if (bias.action != LayerAction::keep ||
+        !correctable_bias(bias.entry->info, weight.entry->info)) {
+      continue;
+    }
+    weight.partner = bias.entry;
+    bias.partner = weight.entry;
+    bias.reason = "bias of a quantized layer, corrected";
+  }
+}
+
 }  // namespace
+
+const TensorPlan& ConversionPlan::of(const std::string& name) const {
+  for (const TensorPlan& tensor : tensors) {
+    if (tensor.entry->info.name == name) return tensor;
+  }
+  throw Error(ErrorCategory::internal, "no plan for tensor '" + name + "'");
+}
 
 std::vector<TensorInfo> ConversionPlan::outputs() const {
   std::vector<TensorInfo> all;
@@ -72,7 +104,7 @@ std::map<std::string, std::string> ConversionPlan::quantized_layers() const {
 }
 
 ConversionPlan make_plan(const SafetensorsReader& input, const ModelProfile& profile,
-                         const Format& format) {
+                         const Format& format, bool bias_correction) {
   std::vector<TensorInfo> infos;
   for (const SafetensorsEntry& entry : input.entries())
     infos.push_back(entry.info);
@@ -82,6 +114,7 @@ ConversionPlan make_plan(const SafetensorsReader& input, const ModelProfile& pro
     plan.tensors.push_back(plan_tensor(entry, model, profile, format));
   }
   require_unique_names(plan);
+  if (bias_correction) pair_biases(plan);
   return plan;
 }
 

@@ -19,18 +19,23 @@ struct TensorPlan {
   std::string prefix;               // the layer prefix, for quantized weights
   std::vector<TensorInfo> outputs;  // in file order; empty when removed
   std::string comfy_quant_json;     // for quantized weights
+  // A quantized weight whose bias is corrected: that bias. A corrected bias: its weight.
+  const SafetensorsEntry* partner = nullptr;
 };
 
 struct ConversionPlan {
   std::vector<TensorPlan> tensors;  // in input file order
 
   std::vector<TensorInfo> outputs() const;
+  // The plan of the tensor named `name`, which must exist.
+  const TensorPlan& of(const std::string& name) const;
   // Layer prefix -> .comfy_quant JSON of every layer to be quantized.
   std::map<std::string, std::string> quantized_layers() const;
 };
 
-// Throws lrq::Error (input) when two planned tensors would share a name.
+// With `bias_correction`, every quantized layer's float bias [rows] that is kept is paired with it
+// to be corrected. Throws lrq::Error (input) when two planned tensors would share a name.
 ConversionPlan make_plan(const SafetensorsReader& input, const ModelProfile& profile,
-                         const Format& format);
+                         const Format& format, bool bias_correction);
 
 }  // namespace lrq::host

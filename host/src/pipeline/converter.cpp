@@ -1,12 +1,13 @@
 #include "pipeline/converter.hpp"
 
 #include <chrono>
+#include <map>
 #include <optional>
 
 #include "lrq/error.hpp"
 #include "pipeline/interrupt_cleanup.hpp"
+#include "pipeline/layer_conversion.hpp"
 #include "pipeline/quantization_metadata.hpp"
-#include "seed.hpp"
 
 namespace lrq::host {
 namespace {
@@ -17,65 +18,72 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The encoded tensor is the planned one: same name, dtype and shape, and for `.comfy_quant` the
-// planned JSON (the output's `_quantization_metadata` was written from it).
-void require_planned(const EncodedTensor& encoded, const TensorInfo& planned,
-                     const TensorPlan& plan, const Format& format) {
-  const bool is_config = planned.name == plan.prefix + ".comfy_quant";
-  const bool same_config =
-      !is_config || std::string_view(reinterpret_cast<const char*>(encoded.bytes.data()),
-                                     encoded.bytes.size()) == plan.comfy_quant_json;
-  if (encoded.info.name == planned.name && encoded.info.dtype == planned.dtype &&
-      encoded.info.shape == planned.shape && same_config) {
-    return;
-  }
-  throw Error(ErrorCategory::plugin,
-              "format '" + format.comfy_format() + "' encoded '" + encoded.info.name + "' " +
-                  std::string(safetensors_name(encoded.info.dtype)) + " " +
-                  shape_to_string(encoded.info.shape) + " where its plan said '" + planned.name +
-                  "' " + std::string(safetensors_name(planned.dtype)) + " " +
-                  shape_to_string(planned.shape));
-}
+// Writes the tensors of the plan in order. A quantized layer is converted when the first of its
+// tensors comes up (its bias often comes before its weight); what it made for later positions
+// waits in `pending_`.
+class ConversionRun {
+ public:
+  ConversionRun(const SafetensorsReader& input, const ConversionPlan& plan,
+                const ConversionTools& tools, const ConversionSettings& settings,
+                SafetensorsWriter& writer)
+      : input_(input),
+        plan_(plan),
+        tools_(tools),
+        settings_(settings),
+        writer_(writer),
+        calibration_(tools.backend, settings.seed, settings.calib_samples) {}
 
-LayerOutcome quantize_layer(const SafetensorsReader& input, const TensorPlan& plan,
-                            const ConversionTools& tools, std::uint64_t seed,
-                            SafetensorsWriter& writer) {
-  const TensorInfo& info = plan.entry->info;
-  Backend& backend = tools.backend;
-  const DeviceTensor weight = backend.to_f32(backend.upload(input.view(*plan.entry)));
-  const LayerQuantization quantization = tools.format.prepare(backend, info, weight);
-  RoundingResult rounded = tools.optimizer.optimize(
-      OptimizeRequest{backend, info, weight, quantization, derive_seed(seed, info.name)});
-  if (rounded.grid_values.shape != weight.shape || rounded.grid_values.dtype != DType::F32) {
-    throw Error(ErrorCategory::plugin,
-                "the optimizer returned " + shape_to_string(rounded.grid_values.shape) +
-                    " values for '" + info.name + "' " + shape_to_string(weight.shape));
+  LayerOutcome write(const TensorPlan& tensor) {
+    const TensorPlan* layer = layer_of(tensor);
+    if (layer != nullptr && !converted_.contains(layer->entry->info.name)) {
+      const Clock::time_point conversion_start = Clock::now();
+      ConvertedLayer converted = convert_layer(input_, *layer, tools_, settings_, calibration_);
+      converted.outcome.seconds = seconds_since(conversion_start);
+      pending_.merge(converted.tensors);
+      converted_.emplace(layer->entry->info.name, std::move(converted.outcome));
+    }
+    const Clock::time_point start = Clock::now();
+    LayerOutcome outcome;
+    if (tensor.action == LayerAction::quantize) outcome = converted_.at(tensor.entry->info.name);
+    for (const TensorInfo& output : tensor.outputs) {
+      const auto made = pending_.find(output.name);
+      if (made != pending_.end()) {
+        writer_.write(output.name, made->second);
+        pending_.erase(made);
+      } else {
+        writer_.write(output.name, input_.view(*tensor.entry).bytes);
+      }
+    }
+    input_.release(*tensor.entry);
+    outcome.tensor = tensor.entry->info;
+    outcome.action = tensor.action;
+    outcome.reason = tensor.reason;
+    outcome.seconds += seconds_since(start);
+    return outcome;
   }
-  const std::vector<EncodedTensor> encoded =
-      tools.format.encode(backend, plan.prefix, rounded.grid_values, quantization);
-  if (encoded.size() != plan.outputs.size()) {
-    throw Error(ErrorCategory::plugin, "format '" + tools.format.comfy_format() + "' encoded " +
-                                           std::to_string(encoded.size()) + " tensors for '" +
-                                           info.name + "', its plan said " +
-                                           std::to_string(plan.outputs.size()));
+
+ private:
+  // The quantized layer this tensor belongs to: its weight, or its corrected bias.
+  const TensorPlan* layer_of(const TensorPlan& tensor) const {
+    if (tensor.action == LayerAction::quantize) return &tensor;
+    if (tensor.partner != nullptr) return &plan_.of(tensor.partner->info.name);
+    return nullptr;
   }
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    require_planned(encoded[i], plan.outputs[i], plan, tools.format);
-    writer.write(encoded[i].info.name, encoded[i].bytes);
-  }
-  LayerOutcome outcome;
-  outcome.comfy_format = tools.format.comfy_format();
-  outcome.weight_error = backend.quantization_error(weight, rounded.grid_values, quantization.scale,
-                                                    quantization.layout);
-  outcome.iterations = rounded.iterations;
-  outcome.stop_reason = std::move(rounded.stop_reason);
-  return outcome;
-}
+
+  const SafetensorsReader& input_;
+  const ConversionPlan& plan_;
+  const ConversionTools& tools_;
+  const ConversionSettings& settings_;
+  SafetensorsWriter& writer_;
+  CalibrationInputs calibration_;
+  std::map<std::string, std::vector<std::byte>> pending_;
+  std::map<std::string, LayerOutcome> converted_;  // by weight name
+};
 
 }  // namespace
 
 ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
-                         const ConversionTools& tools, std::uint64_t seed,
+                         const ConversionTools& tools, const ConversionSettings& settings,
                          const std::filesystem::path& output, ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
   std::optional<SafetensorsWriter> writer;
@@ -94,19 +102,9 @@ ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& p
   for (const TensorPlan& tensor : plan.tensors)
     bytes_total += tensor.entry->info.bytes();
   std::uint64_t bytes_done = 0;
+  ConversionRun run(input, plan, tools, settings, *writer);
   for (const TensorPlan& tensor : plan.tensors) {
-    const Clock::time_point layer_start = Clock::now();
-    LayerOutcome outcome;
-    if (tensor.action == LayerAction::quantize) {
-      outcome = quantize_layer(input, tensor, tools, seed, *writer);
-    } else if (tensor.action == LayerAction::keep) {
-      writer->write(tensor.entry->info.name, input.view(*tensor.entry).bytes);
-    }
-    input.release(*tensor.entry);
-    outcome.tensor = tensor.entry->info;
-    outcome.action = tensor.action;
-    outcome.reason = tensor.reason;
-    outcome.seconds = seconds_since(layer_start);
+    LayerOutcome outcome = run.write(tensor);
     bytes_done += tensor.entry->info.bytes();
     if (progress != nullptr) {
       progress->tensor_done(outcome, result.layers.size() + 1, plan.tensors.size(), bytes_done,

@@ -1,9 +1,11 @@
 // Executes a conversion plan: copies kept tensors straight from the memory map, quantizes the
-// others one layer at a time on the backend, and streams everything into the output file.
+// others one layer at a time on the backend, corrects their biases, and streams everything into
+// the output file in the input's order.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -14,14 +16,26 @@
 
 namespace lrq::host {
 
+// Relative errors of a quantized layer; NaN where not computed.
+struct LayerErrors {
+  double weight = std::numeric_limits<double>::quiet_NaN();     // ||W - Ŵ|| / ||W||
+  double projected = std::numeric_limits<double>::quiet_NaN();  // on the top-k singular subspace
+  double output = std::numeric_limits<double>::quiet_NaN();     // ||X(W - Ŵ)ᵀ|| / ||XWᵀ||
+};
+
 struct LayerOutcome {
   TensorInfo tensor;  // as in the input
   LayerAction action = LayerAction::keep;
   std::string reason;
-  std::string comfy_format;  // quantized layers only
-  ErrorNorms weight_error;   // quantized layers only: ||W - dequant(Q)|| and ||W||
+  // Quantized layers only:
+  std::string comfy_format;
+  std::string scale_layout;  // "per-tensor", "per-block 128x128", ...
+  std::int64_t rank = 0;
   std::int64_t iterations = 0;
   std::string stop_reason;
+  LayerErrors rtn;     // round-to-nearest with the same scales
+  LayerErrors result;  // what was written
+  bool bias_corrected = false;
   double seconds = 0.0;
 };
 
@@ -39,6 +53,13 @@ struct ConversionTools {
   Backend& backend;
 };
 
+struct ConversionSettings {
+  std::uint64_t seed = 0;
+  bool reference_compat = false;
+  bool evaluate_outputs = true;  // output errors on the calibration inputs, for the report
+  std::int64_t calib_samples = 3072;
+};
+
 // Told after every tensor of the input, for a progress display.
 class ConversionProgress {
  public:
@@ -48,7 +69,7 @@ class ConversionProgress {
 };
 
 ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
-                         const ConversionTools& tools, std::uint64_t seed,
+                         const ConversionTools& tools, const ConversionSettings& settings,
                          const std::filesystem::path& output,
                          ConversionProgress* progress = nullptr);
 

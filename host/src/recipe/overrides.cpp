@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "lrq/error.hpp"
-#include "recipe/number_text.hpp"
+#include "recipe/settings.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -66,14 +66,14 @@ void apply_set(Recipe& recipe, const std::string& assignment) {
     if (key == "input" || key == "output") {
       (key == "input" ? recipe.input : recipe.output) = value;
       (key == "input" ? recipe.input_location : recipe.output_location) = location;
-    } else if (key == "seed") {
-      const auto seed = parse_number<std::uint64_t>(value);
-      if (!seed) fail(location, "'seed' must be a non-negative integer, got '" + value + "'");
-      recipe.seed = *seed;
-      recipe.seed_location = location;
+    } else if (const Setting* setting = find_setting(key)) {
+      assign_setting(recipe, *setting, value, false, location);
     } else {
-      fail(location, "cannot set '" + key + "'" + did_you_mean(key, {"input", "output", "seed"}) +
-                         "; use input, output, seed or SECTION.OPTION");
+      std::vector<std::string> keys = {"input", "output"};
+      for (const Setting& known : recipe_settings())
+        keys.emplace_back(known.key);
+      fail(location, "cannot set '" + key + "'" + did_you_mean(key, keys) + "; use " + join(keys) +
+                         " or SECTION.OPTION");
     }
     return;
   }

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "lrq/error.hpp"
-#include "recipe/number_text.hpp"
+#include "recipe/settings.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -51,13 +51,8 @@ class RecipeParser {
       } else if (key == "output") {
         recipe.output = path_value(value, key, where);
         recipe.output_location = where;
-      } else if (key == "seed") {
-        const auto seed = parse_number<std::uint64_t>(scalar(value, key, where));
-        if (!seed || is_quoted(value)) {
-          fail(where, "'seed' must be a non-negative integer, got " + kind_of(value));
-        }
-        recipe.seed = *seed;
-        recipe.seed_location = where;
+      } else if (const Setting* setting = find_setting(key)) {
+        assign_setting(recipe, *setting, scalar(value, key, where), is_quoted(value), where);
       } else if (const SectionRule* rule = section_rule(key)) {
         recipe.*(rule->member) = parse_section(entry.first, value, *rule);
       } else {
@@ -175,8 +170,13 @@ class RecipeParser {
 }  // namespace
 
 const std::vector<std::string>& recipe_keys() {
-  static const std::vector<std::string> keys = {"lrq",       "input", "output",  "format",
-                                                "optimizer", "model", "backend", "seed"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> all = {"lrq",       "input", "output", "format",
+                                    "optimizer", "model", "backend"};
+    for (const Setting& setting : recipe_settings())
+      all.emplace_back(setting.key);
+    return all;
+  }();
   return keys;
 }
 

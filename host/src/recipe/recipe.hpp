@@ -39,7 +39,10 @@ struct Recipe {
   PluginSelection model;
   PluginSelection backend;
   std::uint64_t seed = 0;
-  Location seed_location;
+  std::uint64_t calib_samples = 3072;  // rows of synthetic calibration input per input width
+  bool bias_correction = true;
+  bool reference_compat = false;  // reproduce the reference tool's defects (spec/algorithm.md)
+  bool report = true;             // write <output>.report.json with per-layer errors
 };
 
 // The recipe keys, in the order the README documents them.

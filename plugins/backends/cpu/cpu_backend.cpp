@@ -2,9 +2,14 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "cpu_elementwise.hpp"
+#include "cpu_gemm.hpp"
 #include "cpu_kernels.hpp"
+#include "cpu_qr.hpp"
+#include "cpu_svd.hpp"
 #include "host_memory.hpp"
 #include "lrq/error.hpp"
 
@@ -29,6 +34,22 @@ void require_cells(const DeviceTensor& cells, MatrixShape shape, const ScaleLayo
                                              shape_to_string(layout.cells(shape.rows, shape.cols)) +
                                              ", got " + shape_to_string(cells.shape));
   }
+}
+
+void require_like(const DeviceTensor& tensor, const DeviceTensor& like, const char* operation) {
+  if (tensor.dtype != DType::F32 || like.dtype != DType::F32 || tensor.shape != like.shape) {
+    throw Error(ErrorCategory::internal,
+                std::string("cpu backend: ") + operation + " needs F32 tensors of one shape, got " +
+                    shape_to_string(like.shape) + " and " + shape_to_string(tensor.shape));
+  }
+}
+
+std::string describe(MatrixShape shape) {
+  return shape_to_string({shape.rows, shape.cols});
+}
+
+std::size_t element_count_of(const DeviceTensor& tensor) {
+  return static_cast<std::size_t>(tensor.elements());
 }
 
 }  // namespace
@@ -131,8 +152,84 @@ ErrorNorms CpuBackend::quantization_error(const DeviceTensor& reference, const D
                                data_of<const float>(scale), layout, threads_);
 }
 
+DeviceTensor CpuBackend::zeros(const Shape& shape) {
+  if (std::any_of(shape.begin(), shape.end(), [](std::int64_t size) { return size < 0; })) {
+    throw Error(ErrorCategory::internal, "cpu backend: zeros of shape " + shape_to_string(shape));
+  }
+  DeviceTensor tensor = allocate(DType::F32, shape);
+  fill_zeros(data_of<float>(tensor), element_count_of(tensor), threads_);
+  return tensor;
+}
+
+void CpuBackend::gemm(float alpha, const DeviceTensor& a, Transpose transpose_a,
+                      const DeviceTensor& b, Transpose transpose_b, float beta, DeviceTensor& c) {
+  const GemmOperand lhs{data_of<const float>(a), matrix_shape(a, "gemm"),
+                        transpose_a == Transpose::yes};
+  const GemmOperand rhs{data_of<const float>(b), matrix_shape(b, "gemm"),
+                        transpose_b == Transpose::yes};
+  const MatrixShape result = matrix_shape(c, "gemm");
+  if (lhs.used().cols != rhs.used().rows || result.rows != lhs.used().rows ||
+      result.cols != rhs.used().cols) {
+    throw Error(ErrorCategory::internal, "cpu backend: gemm of op(a) " + describe(lhs.used()) +
+                                             " and op(b) " + describe(rhs.used()) + " into c " +
+                                             describe(result));
+  }
+  if (c.data == a.data || c.data == b.data) {
+    throw Error(ErrorCategory::internal, "cpu backend: gemm's c is one of its operands");
+  }
+  gemm_f32(alpha, lhs, rhs, beta, data_of<float>(c), threads_);
+}
+
+QrFactors CpuBackend::qr(const DeviceTensor& a) {
+  const MatrixShape shape = matrix_shape(a, "qr");
+  if (shape.rows < shape.cols) {
+    throw Error(ErrorCategory::internal, "cpu backend: qr of a wide matrix " + describe(shape));
+  }
+  QrFactors factors{allocate(DType::F32, a.shape), allocate(DType::F32, {shape.cols, shape.cols})};
+  householder_qr(data_of<const float>(a), shape, data_of<float>(factors.q),
+                 data_of<float>(factors.r), threads_);
+  return factors;
+}
+
+SvdFactors CpuBackend::svd(const DeviceTensor& a) {
+  const MatrixShape shape = matrix_shape(a, "svd");
+  if (shape.rows != shape.cols) {
+    throw Error(ErrorCategory::internal,
+                "cpu backend: svd of a non-square matrix " + describe(shape));
+  }
+  SvdFactors factors{allocate(DType::F32, a.shape), allocate(DType::F32, {shape.rows}),
+                     allocate(DType::F32, a.shape)};
+  square_svd(data_of<const float>(a), shape.rows, data_of<float>(factors.u),
+             data_of<float>(factors.singular_values), data_of<float>(factors.v));
+  return factors;
+}
+
+void CpuBackend::axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) {
+  require_like(y, x, "axpby");
+  axpby_f32(alpha, data_of<const float>(x), beta, data_of<float>(y), element_count_of(x), threads_);
+}
+
+double CpuBackend::sum_of_squares(const DeviceTensor& x) {
+  if (x.dtype != DType::F32) {
+    throw Error(ErrorCategory::internal, "cpu backend: sum_of_squares of a " +
+                                             std::string(safetensors_name(x.dtype)) + " tensor");
+  }
+  return sum_of_squares_f32(data_of<const float>(x), element_count_of(x), threads_);
+}
+
+void CpuBackend::moment_step(const MomentStep& step, const DeviceTensor& gradient,
+                             DeviceTensor& parameter, DeviceTensor& first_moment,
+                             DeviceTensor& second_moment) {
+  require_like(parameter, gradient, "moment_step");
+  require_like(first_moment, gradient, "moment_step");
+  require_like(second_moment, gradient, "moment_step");
+  moment_step_f32(step, data_of<const float>(gradient), data_of<float>(parameter),
+                  data_of<float>(first_moment), data_of<float>(second_moment),
+                  element_count_of(gradient), threads_);
+}
+
 std::string CpuBackendFactory::description() const {
-  return "Host CPU: multi-threaded (OpenMP) quantization and reductions";
+  return "Host CPU: multi-threaded (OpenMP) quantization, reductions and linear algebra (Eigen)";
 }
 
 OptionsSchema CpuBackendFactory::schema() const {

@@ -1,4 +1,5 @@
-// The cpu backend: host memory, arithmetic in cpu_kernels, threads from OpenMP.
+// The cpu backend: host memory, arithmetic in cpu_kernels, cpu_elementwise and the Eigen-based
+// cpu_gemm, cpu_qr and cpu_svd, threads from OpenMP.
 #pragma once
 
 #include "host_memory.hpp"
@@ -22,6 +23,15 @@ class CpuBackend final : public Backend {
                           const ScaleLayout& layout) override;
   ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
                                 const DeviceTensor& scale, const ScaleLayout& layout) override;
+  DeviceTensor zeros(const Shape& shape) override;
+  void gemm(float alpha, const DeviceTensor& a, Transpose transpose_a, const DeviceTensor& b,
+            Transpose transpose_b, float beta, DeviceTensor& c) override;
+  QrFactors qr(const DeviceTensor& a) override;
+  SvdFactors svd(const DeviceTensor& a) override;
+  void axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) override;
+  double sum_of_squares(const DeviceTensor& x) override;
+  void moment_step(const MomentStep& step, const DeviceTensor& gradient, DeviceTensor& parameter,
+                   DeviceTensor& first_moment, DeviceTensor& second_moment) override;
 
  private:
   DeviceTensor allocate(DType dtype, const Shape& shape) { return pool_->allocate(dtype, shape); }

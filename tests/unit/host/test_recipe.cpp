@@ -48,8 +48,16 @@ TEST_F(RecipeTest, ReadsEverySection) {
       "optimizer: rtn\n"
       "model:\n  profile: generic\n"
       "backend: {name: cpu, threads: 2}\n"
-      "seed: 42\n");
+      "seed: 42\n"
+      "calib_samples: 512\n"
+      "bias_correction: false\n"
+      "reference_compat: yes\n"
+      "report: off\n");
   const Recipe recipe = load_recipe(path);
+  EXPECT_EQ(recipe.calib_samples, 512u);
+  EXPECT_FALSE(recipe.bias_correction);
+  EXPECT_TRUE(recipe.reference_compat);
+  EXPECT_FALSE(recipe.report);
   EXPECT_EQ(recipe.input, directory_.path() / "models/in.safetensors");
   EXPECT_EQ(recipe.output, "/tmp/out.safetensors");
   EXPECT_EQ(recipe.format.name, "int8_block");
@@ -69,6 +77,10 @@ TEST_F(RecipeTest, DefaultsOptimizerModelBackendAndSeed) {
   EXPECT_EQ(recipe.model.name, "generic");
   EXPECT_EQ(recipe.backend.name, "cpu");
   EXPECT_EQ(recipe.seed, 0u);
+  EXPECT_EQ(recipe.calib_samples, 3072u);
+  EXPECT_TRUE(recipe.bias_correction);
+  EXPECT_FALSE(recipe.reference_compat);
+  EXPECT_TRUE(recipe.report);
 }
 
 TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
@@ -76,9 +88,12 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {ok + "optimiser: rtn\n",
        ":4:1: unknown key 'optimiser' (did you mean 'optimizer'?); recipe keys: lrq, input, "
-       "output, format, optimizer, model, backend, seed"},
+       "output, format, optimizer, model, backend, seed, calib_samples, bias_correction, "
+       "reference_compat, report"},
       {ok + "seed: abc\n", ":4:1: 'seed' must be a non-negative integer, got 'abc'"},
       {ok + "seed: -3\n", ":4:1: 'seed' must be a non-negative integer, got '-3'"},
+      {ok + "bias_correction: \"no\"\n",
+       ":4:1: 'bias_correction' must be true or false, got the string 'no'"},
       {ok + "seed: \"5\"\n", ":4:1: 'seed' must be a non-negative integer, got the string '5'"},
       {ok + "seed:\n", ":4:1: 'seed' needs a value, got no value"},
       {"input: a\noutput: b\n", ":1:1: missing key 'format'"},
@@ -97,7 +112,7 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {"input: a\n  output: b\n", ":2:9: invalid YAML: illegal map value"},
       {"- a\n- b\n",
        ":1:1: a recipe is a map of keys (lrq, input, output, format, optimizer, model, backend, "
-       "seed), got a list"},
+       "seed, calib_samples, bias_correction, reference_compat, report), got a list"},
   };
   for (const auto& [text, expected] : cases)
     EXPECT_EQ(error_of(text), expected) << text;
@@ -166,7 +181,14 @@ TEST_F(RecipeTest, BadSetAssignmentsAreErrors) {
        "command line (--set formt.scale=row): unknown section 'formt' (did you mean 'format'?)"},
       {"sed=3",
        "command line (--set sed=3): cannot set 'sed' (did you mean 'seed'?); use input, "
-       "output, seed or SECTION.OPTION"},
+       "output, seed, calib_samples, bias_correction, reference_compat, report or "
+       "SECTION.OPTION"},
+      {"calib_samples=0",
+       "command line (--set calib_samples=0): 'calib_samples' must be an integer of at least 1, "
+       "got '0'"},
+      {"report=maybe",
+       "command line (--set report=maybe): 'report' must be true or false, got "
+       "'maybe'"},
       {"seed=x", "command line (--set seed=x): 'seed' must be a non-negative integer, got 'x'"},
   };
   for (const auto& [assignment, expected] : cases) {

@@ -8,29 +8,15 @@
 #include <cstring>
 #include <limits>
 
+#include "backend_fixture.hpp"
 #include "backend_test_data.hpp"
 #include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"
-#include "real_plugins.hpp"
 
 namespace lrq::test {
 namespace {
 
-class BackendConformance : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    const auto factory = real_plugins().backend(GetParam());
-    ASSERT_NE(factory, nullptr) << "backend plugin '" << GetParam() << "' not built";
-    const Availability availability = factory->probe();
-    if (!availability.available) GTEST_SKIP() << GetParam() << ": " << availability.reason;
-    backend_ = make_backend(GetParam());
-  }
-
-  Backend& backend() { return *backend_; }
-
- private:
-  std::unique_ptr<Backend> backend_;
-};
+class BackendConformance : public BackendTest {};
 
 const ScaleLayout kLayouts[] = {
     {ScaleGranularity::tensor, 0},
@@ -277,8 +263,8 @@ TEST_P(BackendConformance, QuantizationErrorMatchesADoubleReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, BackendConformance, ::testing::Values("cpu"),
-                         [](const auto& param_info) { return param_info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, BackendConformance, ::testing::ValuesIn(backend_names()),
+                         backend_test_name);
 
 }  // namespace
 }  // namespace lrq::test

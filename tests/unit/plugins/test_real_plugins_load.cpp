@@ -12,7 +12,8 @@ TEST(RealPlugins, AllLoadWithoutRejections) {
   }
   using host::PluginKind;
   EXPECT_EQ(registry.names(PluginKind::format), (std::vector<std::string>{"fp8", "int8_block"}));
-  EXPECT_EQ(registry.names(PluginKind::optimizer), (std::vector<std::string>{"rtn"}));
+  EXPECT_EQ(registry.names(PluginKind::optimizer),
+            (std::vector<std::string>{"adamw", "original", "radam", "rtn"}));
   EXPECT_EQ(registry.names(PluginKind::model), (std::vector<std::string>{"generic"}));
   EXPECT_EQ(registry.names(PluginKind::backend), (std::vector<std::string>{"cpu"}));
 }

@@ -1,0 +1,25 @@
+// One quantized layer, start to finish: scales, rounding, encoding, the corrected bias, and the
+// errors the report shows.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lrq/safetensors.hpp"
+#include "pipeline/calibration.hpp"
+#include "pipeline/converter.hpp"
+
+namespace lrq::host {
+
+struct ConvertedLayer {
+  LayerOutcome outcome;
+  // Every tensor the layer writes (its planned outputs and, when corrected, its bias), by name.
+  std::map<std::string, std::vector<std::byte>> tensors;
+};
+
+ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight,
+                             const ConversionTools& tools, const ConversionSettings& settings,
+                             CalibrationInputs& calibration);
+
+}  // namespace lrq::host

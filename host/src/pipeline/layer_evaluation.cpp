@@ -1,0 +1,65 @@
+#include "pipeline/layer_evaluation.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <span>
+
+#include "lrq/error.hpp"
+#include "lrq/float_convert.hpp"
+
+namespace lrq::host {
+namespace {
+
+std::vector<float> download_floats(Backend& backend, const DeviceTensor& tensor) {
+  std::vector<float> values(static_cast<std::size_t>(tensor.elements()));
+  backend.download(tensor, std::as_writable_bytes(std::span(values)));
+  return values;
+}
+
+std::vector<std::byte> narrow(const std::vector<float>& values, DType dtype) {
+  std::vector<std::byte> bytes(values.size() * itemsize(dtype));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (dtype == DType::F32) {
+      std::memcpy(bytes.data() + 4 * i, &values[i], 4);
+    } else {
+      const std::uint16_t bits =
+          dtype == DType::BF16 ? f32_to_bf16(values[i]) : f32_to_f16(values[i]);
+      std::memcpy(bytes.data() + 2 * i, &bits, 2);
+    }
+  }
+  return bytes;
+}
+
+}  // namespace
+
+DeviceTensor weight_error(Backend& backend, const DeviceTensor& weight, const DeviceTensor& values,
+                          const LayerQuantization& quantization) {
+  DeviceTensor error = backend.dequantize(values, quantization.scale, quantization.layout);
+  backend.axpby(1.0f, weight, -1.0f, error);
+  return error;
+}
+
+double output_norm(Backend& backend, const DeviceTensor& inputs, const DeviceTensor& matrix) {
+  DeviceTensor outputs = backend.zeros({inputs.shape[0], matrix.shape[0]});
+  backend.gemm(1.0f, inputs, Transpose::no, matrix, Transpose::yes, 0.0f, outputs);
+  return std::sqrt(backend.sum_of_squares(outputs));
+}
+
+std::vector<std::byte> corrected_bias(Backend& backend, const TensorView& bias,
+                                      const DeviceTensor& mean_input, const DeviceTensor& error,
+                                      bool reference_sign) {
+  if (bias.dtype != DType::F32 && bias.dtype != DType::F16 && bias.dtype != DType::BF16) {
+    throw Error(ErrorCategory::internal, "bias correction of a non-float bias");
+  }
+  DeviceTensor shift = backend.zeros({1, error.shape[0]});
+  backend.gemm(1.0f, mean_input, Transpose::no, error, Transpose::yes, 0.0f, shift);
+  const std::vector<float> delta = download_floats(backend, shift);
+  std::vector<float> corrected(delta.size());
+  widen_to_f32(bias.dtype, bias.bytes.data(), corrected.data(), corrected.size());
+  const float sign = reference_sign ? -1.0f : 1.0f;
+  for (std::size_t i = 0; i < corrected.size(); ++i)
+    corrected[i] += sign * delta[i];
+  return narrow(corrected, bias.dtype);
+}
+
+}  // namespace lrq::host

@@ -1,0 +1,31 @@
+// The per-layer report of a conversion, as JSON next to the output file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "pipeline/converter.hpp"
+
+namespace lrq::host {
+
+struct ReportContext {
+  std::string input;
+  std::string format;
+  std::string optimizer;
+  std::string model;
+  std::string backend;
+  std::uint64_t seed = 0;
+  bool reference_compat = false;
+  bool bias_correction = true;
+  std::int64_t calib_samples = 0;
+};
+
+// <directory>/<stem>.report.json for <directory>/<stem>.safetensors.
+std::filesystem::path report_path(const std::filesystem::path& output);
+
+// Written to a temporary file and renamed, like the model. Throws lrq::Error (io) naming the path.
+void write_report(const std::filesystem::path& path, const ReportContext& context,
+                  const ConversionResult& result);
+
+}  // namespace lrq::host

@@ -1,0 +1,29 @@
+// The recipe's top-level scalar settings (seed, calibration, report, ...): one table, read from the
+// YAML file and from --set alike.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recipe/recipe.hpp"
+
+namespace lrq::host {
+
+struct Setting {
+  const char* key;
+  std::uint64_t Recipe::*integer = nullptr;  // exactly one of integer and flag is set
+  bool Recipe::*flag = nullptr;
+  std::uint64_t minimum = 0;  // integers only
+};
+
+const std::vector<Setting>& recipe_settings();
+const Setting* find_setting(std::string_view key) noexcept;
+
+// Parses `text` for the setting and stores it; a quoted value is a string, so never a number or a
+// boolean. Throws lrq::Error (recipe) naming `where` and the key.
+void assign_setting(Recipe& recipe, const Setting& setting, const std::string& text, bool quoted,
+                    const Location& where);
+
+}  // namespace lrq::host

@@ -1,0 +1,146 @@
+#include "learned_rounding.hpp"
+
+#include <cmath>
+#include <memory>
+#include <span>
+
+#include "dense_state.hpp"
+#include "line_state.hpp"
+#include "reference_rules.hpp"
+#include "rounding_loop.hpp"
+#include "schedule.hpp"
+#include "subspace.hpp"
+#include "update_rules.hpp"
+
+namespace lrq::optimizers {
+namespace {
+
+constexpr ScaleLayout kPerTensor{ScaleGranularity::tensor, 0};
+
+// What both loops work from for one weight.
+struct Problem {
+  const OptimizeRequest& request;
+  Projector& projector;
+  const DeviceTensor& start_error;  // p0 = uᵀ(Q0 ⊙ scale - W) v, Q0 round-to-nearest
+  double start_loss;                // ||p0||
+  double weight_absmax;
+};
+
+double weight_absmax(Backend& backend, const DeviceTensor& weight) {
+  float value = 0.0f;
+  backend.download(backend.absmax(weight, kPerTensor),
+                   std::as_writable_bytes(std::span(&value, 1)));
+  return value;
+}
+
+// p = uᵀ(values ⊙ scale - W) v.
+DeviceTensor projected_error(const OptimizeRequest& request, Projector& projector,
+                             const DeviceTensor& values, std::int64_t rank) {
+  Backend& backend = request.backend;
+  DeviceTensor error =
+      backend.dequantize(values, request.quantization.scale, request.quantization.layout);
+  backend.axpby(-1.0f, request.weight, 1.0f, error);
+  DeviceTensor projected = backend.zeros({rank, rank});
+  projector.project(1.0f, error, 0.0f, projected);
+  return projected;
+}
+
+double norm(Backend& backend, const DeviceTensor& x) {
+  return std::sqrt(backend.sum_of_squares(x));
+}
+
+// Q0 + offsets rounded once onto the grid; they are already in the scaled domain, hence a
+// multiplier of 1.
+DeviceTensor round_onto_grid(Backend& backend, const DeviceTensor& start, DeviceTensor offsets,
+                             const Grid& grid) {
+  backend.axpby(1.0f, start, 1.0f, offsets);
+  const float unit = 1.0f;
+  const DeviceTensor multiplier =
+      backend.upload(TensorView{DType::F32, {1, 1}, std::as_bytes(std::span(&unit, 1))});
+  return backend.quantize(offsets, multiplier, kPerTensor, grid);
+}
+
+DeviceTensor descent_weights_for(const Problem& problem) {
+  return descent_weights(problem.request.backend, problem.request.quantization,
+                         problem.weight_absmax, problem.request.reference_compat);
+}
+
+// The best rounding offsets delta (Q_best = Q0 + delta) and how the loop ended.
+struct Optimized {
+  DeviceTensor offsets;
+  LoopOutcome outcome;
+};
+
+Optimized optimize_on_line(const Problem& problem, Schedule& schedule, const LoopOrder& order,
+                           std::int64_t num_iter) {
+  Backend& backend = problem.request.backend;
+  const DeviceTensor& weight = problem.request.weight;
+  LineState line(problem.start_loss);
+  LoopOutcome outcome = run_loop(line, schedule, order, num_iter);
+  if (line.best_travel() == 0.0) return {backend.zeros(weight.shape), std::move(outcome)};
+  DeviceTensor direction = backend.zeros(weight.shape);
+  problem.projector.expand(static_cast<float>(-line.best_travel() / problem.start_loss),
+                           problem.start_error, direction);
+  return {backend.dequantize(direction, descent_weights_for(problem),
+                             problem.request.quantization.layout),
+          std::move(outcome)};
+}
+
+Optimized optimize_dense(const Problem& problem, const LearnedRoundingSettings& settings,
+                         Schedule& schedule, const LoopOrder& order) {
+  Backend& backend = problem.request.backend;
+  const LayerQuantization& quantization = problem.request.quantization;
+  const Shape& shape = problem.request.weight.shape;
+  std::unique_ptr<UpdateRule> rule;
+  if (settings.method == Method::original) {
+    rule =
+        std::make_unique<DescentRule>(backend, descent_weights_for(problem), quantization.layout);
+  } else {
+    rule = std::make_unique<MomentRule>(backend, settings.method, settings.moments, quantization,
+                                        shape);
+  }
+  DenseState state(backend, problem.projector, quantization, problem.start_error, *rule, shape);
+  LoopOutcome outcome = run_loop(state, schedule, order, settings.num_iter);
+  return {state.best_offsets(), std::move(outcome)};
+}
+
+}  // namespace
+
+RoundingResult LearnedRounding::optimize(const OptimizeRequest& request) {
+  Backend& backend = request.backend;
+  const LayerQuantization& quantization = request.quantization;
+  const std::int64_t rows = request.weight.shape.at(0);
+  const std::int64_t cols = request.weight.shape.at(1);
+  const std::int64_t rank = subspace_rank(settings_.rank, request.weight_info.name, rows, cols);
+  DeviceTensor start = backend.quantize(request.weight, quantization.multiplier,
+                                        quantization.layout, quantization.grid);
+  const double absmax = weight_absmax(backend, request.weight);
+  if (absmax == 0.0) return {std::move(start), 0, "all-zero weight: round-to-nearest"};
+  if (settings_.num_iter == 0) return {std::move(start), 0, "num_iter is 0: round-to-nearest"};
+
+  const Subspace subspace =
+      singular_subspace(backend, request.weight, settings_.rank, rank, request.seed);
+  Projector projector(backend, subspace, rows, cols);
+  const DeviceTensor start_error = projected_error(request, projector, start, rank);
+  const Problem problem{request, projector, start_error, norm(backend, start_error), absmax};
+
+  Schedule schedule(settings_.schedule, schedule_rules(settings_.method, quantization), rows, cols);
+  const LoopOrder order = loop_order(settings_.method, request.reference_compat);
+  Optimized optimized = settings_.method == Method::original &&
+                                error_follows_gradient(quantization, request.reference_compat)
+                            ? optimize_on_line(problem, schedule, order, settings_.num_iter)
+                            : optimize_dense(problem, settings_, schedule, order);
+
+  DeviceTensor values =
+      round_onto_grid(backend, start, std::move(optimized.offsets), quantization.grid);
+  const double final_loss = norm(backend, projected_error(request, projector, values, rank));
+  const double reference = subspace.weight_norm > 0.0 ? subspace.weight_norm : 1.0;
+  return {std::move(values),
+          optimized.outcome.iterations,
+          std::move(optimized.outcome.stop_reason),
+          rank,
+          problem.start_loss / reference,
+          final_loss / reference};
+}
+
+}  // namespace lrq::optimizers

@@ -1,0 +1,21 @@
+// Learned rounding of one weight (spec/algorithm.md sections 4.4, 5 and 6): start at
+// round-to-nearest, minimize the error inside the weight's top-k singular subspace with the
+// chosen method, round the best offsets once at the end.
+#pragma once
+
+#include "lrq/optimizer.hpp"
+#include "settings.hpp"
+
+namespace lrq::optimizers {
+
+class LearnedRounding final : public Optimizer {
+ public:
+  explicit LearnedRounding(LearnedRoundingSettings settings) : settings_(std::move(settings)) {}
+
+  RoundingResult optimize(const OptimizeRequest& request) override;
+
+ private:
+  LearnedRoundingSettings settings_;
+};
+
+}  // namespace lrq::optimizers

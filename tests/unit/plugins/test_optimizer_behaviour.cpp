@@ -1,0 +1,234 @@
+// original, adamw and radam as a conversion uses them: original's k-space fast path agrees with
+// the general loop, learned rounding beats round-to-nearest where it should, results are
+// reproducible, and the special cases (all-zero weight, num_iter 0, the rank rule) hold.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "backend_test_data.hpp"
+#include "lrq/rng.hpp"
+#include "real_plugins.hpp"
+
+namespace lrq::test {
+namespace {
+
+// A trained layer's shape of weight: a rank-8 part plus noise. With `equal_row_maxima` every row
+// gets the same max |w|, so per-row scales are all equal to the per-tensor one.
+std::vector<float> low_rank_weight(std::int64_t rows, std::int64_t cols, std::uint64_t seed,
+                                   bool equal_row_maxima = false) {
+  Rng rng(seed);
+  constexpr int kLowRank = 8;
+  std::vector<double> a(static_cast<std::size_t>(rows * kLowRank));
+  std::vector<double> b(static_cast<std::size_t>(kLowRank * cols));
+  for (double& x : a)
+    x = rng.normal();
+  for (double& x : b)
+    x = rng.normal();
+  std::vector<float> w(static_cast<std::size_t>(rows * cols));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      double sum = 0.3 * rng.normal();
+      for (int i = 0; i < kLowRank; ++i)
+        sum += a[r * kLowRank + i] * b[i * cols + c];
+      w[r * cols + c] = static_cast<float>(0.01 * sum);
+    }
+  }
+  if (equal_row_maxima) {
+    float largest = 0.0f;
+    for (float x : w)
+      largest = std::max(largest, std::fabs(x));
+    for (std::int64_t r = 0; r < rows; ++r)
+      w[r * cols + (r * 7) % cols] = (r % 2 == 0 ? 1.5f : -1.5f) * largest;
+  }
+  return w;
+}
+
+struct Layer {
+  TensorInfo info;
+  DeviceTensor weight;
+  LayerQuantization quantization;
+};
+
+Layer prepare(Backend& backend, const std::vector<float>& weight, std::int64_t rows,
+              std::int64_t cols, const std::string& format, const OptionTexts& format_options) {
+  Layer layer{{"blocks.3.attn.qkv.weight", DType::F32, {rows, cols}}, {}, {}};
+  layer.weight = upload_floats(backend, weight, layer.info.shape);
+  layer.quantization =
+      make_format(format, format_options)->prepare(backend, layer.info, layer.weight);
+  return layer;
+}
+
+RoundingResult run(Backend& backend, const Layer& layer, const std::string& optimizer,
+                   const OptionTexts& options, bool reference_compat = false,
+                   std::uint64_t seed = 11) {
+  return make_optimizer(optimizer, options)
+      ->optimize({backend, layer.info, layer.weight, layer.quantization, seed, reference_compat});
+}
+
+std::vector<float> rtn_values(Backend& backend, const Layer& layer) {
+  const LayerQuantization& q = layer.quantization;
+  return download_floats(backend, backend.quantize(layer.weight, q.multiplier, q.layout, q.grid));
+}
+
+class OptimizerBehaviour : public ::testing::Test {
+ protected:
+  std::unique_ptr<Backend> backend_ = make_backend("cpu");
+};
+
+std::string text(double value) {
+  std::ostringstream out;
+  out.precision(17);
+  out << value;
+  return out.str();
+}
+
+// The k-space fast path runs for one scale per tensor, the general loop for per-row scales; with
+// every row scale equal to the tensor's, both solve the same problem and must agree. The subspace
+// is full-rank, so that ||uᵀ W v|| = ||W|| gives the start loss, and the schedule is set from it
+// to keep the loop's decisions far above float noise.
+TEST_F(OptimizerBehaviour, FastPathEqualsGeneralLoop) {
+  const std::int64_t rows = 128;
+  const std::int64_t cols = 96;
+  const std::vector<float> weight = low_rank_weight(rows, cols, 3, true);
+  double weight_norm = 0.0;
+  for (float w : weight)
+    weight_norm += static_cast<double>(w) * w;
+  weight_norm = std::sqrt(weight_norm);
+  struct Variant {
+    std::string format;
+    bool reference_compat;
+  };
+  for (const Variant& variant : {Variant{"fp8", false}, Variant{"int8_block", true}}) {
+    SCOPED_TRACE(variant.format);
+    const Layer tensor =
+        prepare(*backend_, weight, rows, cols, variant.format, {{"scale", "tensor"}});
+    const Layer row = prepare(*backend_, weight, rows, cols, variant.format, {{"scale", "row"}});
+    const double start_loss =
+        run(*backend_, tensor, "original", {{"num_iter", "1"}}).projected_error_rtn * weight_norm;
+    const OptionTexts options = {{"lr", text(start_loss / 7.7)},
+                                 {"early_stop_lr", text(start_loss * 1e-2)},
+                                 {"lr_min", text(start_loss * 1e-3)}};
+    const RoundingResult fast =
+        run(*backend_, tensor, "original", options, variant.reference_compat);
+    const RoundingResult general =
+        run(*backend_, row, "original", options, variant.reference_compat);
+
+    EXPECT_EQ(fast.rank, cols);
+    EXPECT_EQ(fast.stop_reason, general.stop_reason);
+    EXPECT_EQ(fast.iterations, general.iterations);
+    EXPECT_GT(fast.iterations, 50);
+    const std::vector<float> a = download_floats(*backend_, fast.grid_values);
+    const std::vector<float> b = download_floats(*backend_, general.grid_values);
+    const std::vector<float> rtn = rtn_values(*backend_, tensor);
+    int differences = 0;
+    int moved = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      differences += a[i] != b[i];
+      moved += a[i] != rtn[i];
+    }
+    EXPECT_GT(moved, 20);
+    EXPECT_LE(differences, 3) << "of " << moved << " moved elements";
+    EXPECT_NEAR(fast.projected_error_rtn, general.projected_error_rtn,
+                1e-5 * fast.projected_error_rtn);
+    EXPECT_NEAR(fast.projected_error, general.projected_error, 1e-3 * fast.projected_error);
+    EXPECT_LT(fast.projected_error, fast.projected_error_rtn);
+  }
+}
+
+// Learned rounding lowers the error inside the subspace it optimizes, with the reference's
+// defaults, for the layouts ComfyUI loads most: fp8 per tensor (fast path) and int8 per 128-block
+// (general loop; int8 needs the full-rank subspace that min_k 256 gives a small weight).
+TEST_F(OptimizerBehaviour, OriginalBeatsRoundToNearestInItsSubspace) {
+  struct Variant {
+    std::string format;
+    OptionTexts options;
+  };
+  const std::vector<Variant> variants = {
+      {"fp8", {{"scale", "tensor"}}}, {"int8_block", {{"scale", "block"}, {"block_size", "128"}}}};
+  for (const Variant& variant : variants) {
+    for (std::uint64_t seed : {5, 6}) {
+      SCOPED_TRACE(variant.format + " seed " + std::to_string(seed));
+      const Layer layer = prepare(*backend_, low_rank_weight(128, 256, seed), 128, 256,
+                                  variant.format, variant.options);
+      const RoundingResult result = run(*backend_, layer, "original", {});
+      EXPECT_EQ(result.rank, 128);
+      EXPECT_GT(result.iterations, 0);
+      EXPECT_GT(result.projected_error_rtn, 0.0);
+      EXPECT_LT(result.projected_error, 0.99 * result.projected_error_rtn);
+    }
+  }
+}
+
+TEST_F(OptimizerBehaviour, SameRequestSameResult) {
+  const Layer layer =
+      prepare(*backend_, low_rank_weight(64, 128, 8), 64, 128, "fp8", {{"scale", "row"}});
+  const OptionTexts options = {{"num_iter", "40"}, {"lr", "0.05"}};
+  for (const std::string optimizer : {"original", "adamw", "radam"}) {
+    SCOPED_TRACE(optimizer);
+    const RoundingResult first = run(*backend_, layer, optimizer, options);
+    const RoundingResult second = run(*backend_, layer, optimizer, options);
+    EXPECT_EQ(download_bytes(*backend_, first.grid_values),
+              download_bytes(*backend_, second.grid_values));
+    EXPECT_EQ(first.iterations, second.iterations);
+    EXPECT_EQ(first.stop_reason, second.stop_reason);
+    EXPECT_EQ(first.rank, second.rank);
+    EXPECT_EQ(first.projected_error_rtn, second.projected_error_rtn);
+    EXPECT_EQ(first.projected_error, second.projected_error);
+  }
+}
+
+TEST_F(OptimizerBehaviour, AllZeroWeightIsRoundedToNearestWithoutOptimizing) {
+  const std::vector<float> zeros(64 * 128, 0.0f);
+  for (const std::string format : {"fp8", "int8_block"}) {
+    const Layer layer = prepare(*backend_, zeros, 64, 128, format,
+                                {{"scale", format == "fp8" ? "tensor" : "block"}});
+    for (const std::string optimizer : {"original", "adamw", "radam"}) {
+      SCOPED_TRACE(format + " " + optimizer);
+      const RoundingResult result = run(*backend_, layer, optimizer, {});
+      EXPECT_EQ(result.iterations, 0);
+      EXPECT_EQ(result.rank, 0);
+      EXPECT_NE(result.stop_reason.find("all-zero"), std::string::npos) << result.stop_reason;
+      EXPECT_EQ(download_floats(*backend_, result.grid_values), zeros);
+    }
+  }
+}
+
+TEST_F(OptimizerBehaviour, NoIterationsIsRoundToNearest) {
+  const Layer layer = prepare(*backend_, low_rank_weight(64, 128, 9), 64, 128, "int8_block",
+                              {{"scale", "block"}, {"block_size", "64"}});
+  for (const std::string optimizer : {"original", "adamw", "radam"}) {
+    SCOPED_TRACE(optimizer);
+    const RoundingResult result = run(*backend_, layer, optimizer, {{"num_iter", "0"}});
+    EXPECT_EQ(result.iterations, 0);
+    EXPECT_NE(result.stop_reason.find("num_iter"), std::string::npos) << result.stop_reason;
+    EXPECT_EQ(download_floats(*backend_, result.grid_values), rtn_values(*backend_, layer));
+  }
+}
+
+// k = min(max_k, max(min_k, floor(top_p min(rows, cols)))), capped at min(rows, cols); a fixed
+// rank replaces the rule.
+TEST_F(OptimizerBehaviour, RankFollowsTheRule) {
+  const Layer layer = prepare(*backend_, low_rank_weight(96, 80, 10), 96, 80, "fp8", {});
+  struct Expectation {
+    OptionTexts options;
+    std::int64_t rank;
+  };
+  const std::vector<Expectation> expectations = {
+      {{}, 80},
+      {{{"top_p", "0.5"}, {"min_k", "10"}, {"max_k", "30"}}, 30},
+      {{{"top_p", "0.1"}, {"min_k", "12"}, {"max_k", "60"}}, 12},
+      {{{"top_p", "0.3"}, {"min_k", "12"}, {"max_k", "60"}}, 24},
+      {{{"rank", "7"}}, 7},
+      {{{"rank", "80"}, {"full_matrix", "true"}}, 80},
+  };
+  for (const Expectation& expectation : expectations) {
+    OptionTexts options = expectation.options;
+    options.emplace_back("num_iter", "3");
+    EXPECT_EQ(run(*backend_, layer, "original", options).rank, expectation.rank)
+        << ::testing::PrintToString(expectation.options);
+  }
+}
+
+}  // namespace
+}  // namespace lrq::test
