@@ -1,18 +1,19 @@
 #include "lrq/options.hpp"
 
+#include <array>
+#include <charconv>
 #include <cmath>
-#include <sstream>
 
 #include "lrq/error.hpp"
 
 namespace lrq {
 namespace {
 
+// The shortest text that reads back as the same double: 0.95, not 0.94999999999999996.
 std::string format_number(double value) {
-  std::ostringstream text;
-  text.precision(17);
-  text << value;
-  return text.str();
+  std::array<char, 32> text{};
+  const auto [end, error] = std::to_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() ? std::string(text.data(), end) : std::string("?");
 }
 
 bool holds_type(const OptionValue& value, OptionType type) {

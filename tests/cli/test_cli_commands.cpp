@@ -90,9 +90,24 @@ TEST_F(CliRun, WritesAPerLayerReportNextToTheOutput) {
 
 TEST_F(CliRun, TheSameRecipeAndSeedGiveTheSameBytes) {
   const auto model = tiny_model();
-  ASSERT_EQ(convert(model, file("a.safetensors"), {"--format", "int8_block"}).exit_code, 0);
-  ASSERT_EQ(convert(model, file("b.safetensors"), {"--format", "int8_block"}).exit_code, 0);
-  EXPECT_EQ(read_file(file("a.safetensors")), read_file(file("b.safetensors")));
+  // Small ranks and no report keep the learned-rounding runs quick.
+  const std::vector<std::vector<std::string>> runs = {
+      {"--format", "int8_block"},
+      {"--optimizer", "original", "--set", "optimizer.rank=16", "--set", "report=false"},
+      {"--optimizer", "adamw", "--set", "optimizer.rank=16", "--set", "optimizer.num_iter=10",
+       "--set", "optimizer.lr=0.01", "--set", "report=false"},
+  };
+  for (const auto& arguments : runs) {
+    ASSERT_EQ(convert(model, file("a.safetensors"), arguments).exit_code, 0);
+    ASSERT_EQ(convert(model, file("b.safetensors"), arguments).exit_code, 0);
+    EXPECT_EQ(read_file(file("a.safetensors")), read_file(file("b.safetensors"))) << arguments[1];
+    std::vector<std::string> other_seed = arguments;
+    other_seed.insert(other_seed.end(), {"--set", "seed=1"});
+    ASSERT_EQ(convert(model, file("c.safetensors"), other_seed).exit_code, 0);
+    if (arguments[1] != "int8_block") {  // the seed draws the SVD's test matrix
+      EXPECT_NE(read_file(file("a.safetensors")), read_file(file("c.safetensors"))) << arguments[1];
+    }
+  }
 }
 
 TEST_F(CliRun, KeepsWhatTheFormatCannotTileAndSaysWhy) {
@@ -185,6 +200,19 @@ TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   const auto json = nlohmann::json::parse(json_run.out);
   EXPECT_EQ(json["plugins"].size(), 8u);
+  bool found_original = false;
+  for (const auto& plugin : json["plugins"]) {
+    if (plugin["name"] != "original") continue;
+    found_original = true;
+    const auto& options = plugin["options"];
+    ASSERT_FALSE(options.empty());
+    EXPECT_EQ(options[0]["name"], "num_iter");
+    EXPECT_EQ(options[0]["default"], "4000");
+  }
+  EXPECT_TRUE(found_original);
+  const HostRun text = run_host({"plugins", "--options"});
+  EXPECT_TRUE(contains(text.out, "optimizer original: options")) << text.out;
+  EXPECT_TRUE(contains(text.out, "lr_factor")) << text.out;
   EXPECT_TRUE(json["rejected"].empty());
 }
 

@@ -8,6 +8,39 @@
 namespace lrq::host {
 namespace {
 
+OptionsSchema schema_of(const PluginRegistry& registry, const FactoryListing& factory) {
+  switch (factory.kind) {
+    case PluginKind::format:
+      return registry.format(factory.name)->schema();
+    case PluginKind::optimizer:
+      return registry.optimizer(factory.name)->schema();
+    case PluginKind::model:
+      return registry.model_profile(factory.name)->schema();
+    case PluginKind::backend:
+      return registry.backend(factory.name)->schema();
+  }
+  return {};
+}
+
+std::string choices_of(const OptionSpec& spec) {
+  std::string text;
+  for (const OptionValue& choice : spec.choices)
+    text += (text.empty() ? "" : "|") + to_string(choice);
+  return text;
+}
+
+nlohmann::ordered_json options_json(const OptionsSchema& schema) {
+  nlohmann::ordered_json options = nlohmann::ordered_json::array();
+  for (const OptionSpec& spec : schema.specs()) {
+    options.push_back({{"name", spec.name},
+                       {"type", type_name(spec.type)},
+                       {"default", to_string(spec.default_value)},
+                       {"choices", choices_of(spec)},
+                       {"help", spec.help}});
+  }
+  return options;
+}
+
 std::string abi_of(const LoadedLibrary& library) {
   return std::to_string(library.abi_major) + "." + std::to_string(library.abi_minor);
 }
@@ -25,13 +58,29 @@ void print_json(const PluginRegistry& registry,
                                {"description", factory.description},
                                {"version", factory.library->version},
                                {"abi", abi_of(*factory.library)},
-                               {"path", factory.library->path.string()}});
+                               {"path", factory.library->path.string()},
+                               {"options", options_json(schema_of(registry, factory))}});
   }
   json["rejected"] = nlohmann::ordered_json::array();
   for (const PluginRejection& rejection : registry.rejections()) {
     json["rejected"].push_back({{"path", rejection.path.string()}, {"reason", rejection.reason}});
   }
   out << json.dump(2) << '\n';
+}
+
+void print_options(const PluginRegistry& registry, std::ostream& out) {
+  for (const FactoryListing& factory : registry.factories()) {
+    const OptionsSchema schema = schema_of(registry, factory);
+    out << '\n'
+        << kind_name(factory.kind) << ' ' << factory.name << ": "
+        << (schema.specs().empty() ? "no options" : "options") << '\n';
+    TextTable table({"option", "type", "default", "choices", "meaning"});
+    for (const OptionSpec& spec : schema.specs()) {
+      table.add({spec.name, type_name(spec.type), to_string(spec.default_value), choices_of(spec),
+                 spec.help});
+    }
+    if (!table.empty()) table.print(out);
+  }
 }
 
 void print_text(const PluginRegistry& registry,
@@ -57,11 +106,12 @@ void print_text(const PluginRegistry& registry,
 
 int plugins_command(const Arguments& arguments, std::ostream& out) {
   po::options_description options("plugins options");
-  options.add_options()("json", po::bool_switch(), "print JSON instead of tables");
+  options.add_options()("json", po::bool_switch(), "print JSON instead of tables")(
+      "options", po::bool_switch(), "also list every plugin's options");
   add_plugin_dir_option(options);
   po::variables_map values;
-  if (!parse_arguments(arguments, "lrq-host plugins [--plugin-dir DIR]... [--json]", options, {},
-                       values, out)) {
+  if (!parse_arguments(arguments, "lrq-host plugins [--plugin-dir DIR]... [--options] [--json]",
+                       options, {}, values, out)) {
     return 0;
   }
   const std::vector<std::filesystem::path> directories = plugin_directories(values);
@@ -71,6 +121,7 @@ int plugins_command(const Arguments& arguments, std::ostream& out) {
     print_json(registry, directories, out);
   } else {
     print_text(registry, directories, out);
+    if (values["options"].as<bool>()) print_options(registry, out);
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "line_state.hpp"
 #include "reference_rules.hpp"
 #include "rounding_loop.hpp"
+#include "row_state.hpp"
 #include "schedule.hpp"
 #include "subspace.hpp"
 #include "update_rules.hpp"
@@ -17,9 +18,10 @@ namespace {
 
 constexpr ScaleLayout kPerTensor{ScaleGranularity::tensor, 0};
 
-// What both loops work from for one weight.
+// What every loop works from for one weight.
 struct Problem {
   const OptimizeRequest& request;
+  const Subspace& subspace;
   Projector& projector;
   const DeviceTensor& start_error;  // p0 = uᵀ(Q0 ⊙ scale - W) v, Q0 round-to-nearest
   double start_loss;                // ||p0||
@@ -71,19 +73,37 @@ struct Optimized {
   LoopOutcome outcome;
 };
 
+// delta = (alpha u p vᵀ) ⊙ w, w the descent weights: how original's k-space paths end.
+DeviceTensor expanded_offsets(const Problem& problem, float alpha, const DeviceTensor& p,
+                              const DeviceTensor& weights) {
+  DeviceTensor direction = problem.request.backend.zeros(problem.request.weight.shape);
+  problem.projector.expand(alpha, p, direction);
+  return problem.request.backend.dequantize(direction, weights,
+                                            problem.request.quantization.layout);
+}
+
 Optimized optimize_on_line(const Problem& problem, Schedule& schedule, const LoopOrder& order,
                            std::int64_t num_iter) {
-  Backend& backend = problem.request.backend;
-  const DeviceTensor& weight = problem.request.weight;
   LineState line(problem.start_loss);
   LoopOutcome outcome = run_loop(line, schedule, order, num_iter);
-  if (line.best_travel() == 0.0) return {backend.zeros(weight.shape), std::move(outcome)};
-  DeviceTensor direction = backend.zeros(weight.shape);
-  problem.projector.expand(static_cast<float>(-line.best_travel() / problem.start_loss),
-                           problem.start_error, direction);
-  return {backend.dequantize(direction, descent_weights_for(problem),
-                             problem.request.quantization.layout),
+  if (line.best_travel() == 0.0) {
+    return {problem.request.backend.zeros(problem.request.weight.shape), std::move(outcome)};
+  }
+  return {expanded_offsets(problem, static_cast<float>(-line.best_travel() / problem.start_loss),
+                           problem.start_error, descent_weights_for(problem)),
           std::move(outcome)};
+}
+
+Optimized optimize_on_rows(const Problem& problem, Schedule& schedule, const LoopOrder& order,
+                           std::int64_t num_iter) {
+  Backend& backend = problem.request.backend;
+  const LayerQuantization& quantization = problem.request.quantization;
+  const DeviceTensor weights = descent_weights_for(problem);
+  RowState state(backend, problem.subspace.u,
+                 backend.dequantize(weights, quantization.scale, quantization.layout),
+                 problem.start_error);
+  LoopOutcome outcome = run_loop(state, schedule, order, num_iter);
+  return {expanded_offsets(problem, -1.0f, state.best_travel(), weights), std::move(outcome)};
 }
 
 Optimized optimize_dense(const Problem& problem, const LearnedRoundingSettings& settings,
@@ -104,6 +124,22 @@ Optimized optimize_dense(const Problem& problem, const LearnedRoundingSettings& 
   return {state.best_offsets(), std::move(outcome)};
 }
 
+// original's k-space paths where the layout allows them (the line first: under reference_compat
+// fp8 per row is on it), else the general loop.
+Optimized optimize_with(const Problem& problem, const LearnedRoundingSettings& settings,
+                        Schedule& schedule, const LoopOrder& order) {
+  const LayerQuantization& quantization = problem.request.quantization;
+  if (settings.method == Method::original) {
+    if (error_follows_gradient(quantization, problem.request.reference_compat)) {
+      return optimize_on_line(problem, schedule, order, settings.num_iter);
+    }
+    if (quantization.layout.granularity == ScaleGranularity::row) {
+      return optimize_on_rows(problem, schedule, order, settings.num_iter);
+    }
+  }
+  return optimize_dense(problem, settings, schedule, order);
+}
+
 }  // namespace
 
 RoundingResult LearnedRounding::optimize(const OptimizeRequest& request) {
@@ -122,14 +158,12 @@ RoundingResult LearnedRounding::optimize(const OptimizeRequest& request) {
       singular_subspace(backend, request.weight, settings_.rank, rank, request.seed);
   Projector projector(backend, subspace, rows, cols);
   const DeviceTensor start_error = projected_error(request, projector, start, rank);
-  const Problem problem{request, projector, start_error, norm(backend, start_error), absmax};
+  const Problem problem{request, subspace, projector, start_error, norm(backend, start_error),
+                        absmax};
 
   Schedule schedule(settings_.schedule, schedule_rules(settings_.method, quantization), rows, cols);
   const LoopOrder order = loop_order(settings_.method, request.reference_compat);
-  Optimized optimized = settings_.method == Method::original &&
-                                error_follows_gradient(quantization, request.reference_compat)
-                            ? optimize_on_line(problem, schedule, order, settings_.num_iter)
-                            : optimize_dense(problem, settings_, schedule, order);
+  Optimized optimized = optimize_with(problem, settings_, schedule, order);
 
   DeviceTensor values =
       round_onto_grid(backend, start, std::move(optimized.offsets), quantization.grid);

@@ -588,6 +588,24 @@ std::vector<Case> cases() {
          descent(h, loss);
          h.num_iter = 5;
        }},
+      // per-row scales in a wider subspace: original's per-row k-space path, and the line for the
+      // reference's fp8
+      {"original_fp8_row_wide", "original", "fp8", fp8_row, 64, 96, 32, false, descent},
+      {"original_fp8_row_wide_stall", "original", "fp8", fp8_row, 96, 64, 32, false,
+       [](Hyper& h, double loss) {
+         descent(h, loss);
+         h.lr_schedule = "exponential";
+         h.lr_gamma = 1.0;
+         h.early_stop_stall = 12;
+         h.lr_threshold = 0.01;
+       }},
+      {"original_fp8_row_wide_exponential", "original", "fp8", fp8_row, 96, 64, 32, false,
+       [](Hyper& h, double loss) {
+         descent(h, loss);
+         h.lr_schedule = "exponential";
+         h.lr_gamma = 0.97;
+       }},
+      {"original_fp8_row_wide_compat", "original", "fp8", fp8_row, 64, 96, 32, true, descent},
       {"original_int8_block_compat", "original", "int8_block", int8_block, 64, 128, 64, true,
        descent},
       {"original_int8_block_adaptive", "original", "int8_block", int8_block, 128, 64, 64, false,
@@ -606,6 +624,13 @@ std::vector<Case> cases() {
          h.lr_cooldown = 3;
          h.early_stop_stall = 30;
          h.num_iter = 120;
+       }},
+      {"original_int8_row", "original", "int8_block", int8_row, 96, 64, 64, false, descent},
+      {"original_int8_row_abs_threshold", "original", "int8_block", int8_row, 64, 96, 64, false,
+       [](Hyper& h, double loss) {
+         descent(h, loss);
+         h.lr_threshold = loss * 1e-3;
+         h.lr_threshold_mode = "abs";
        }},
       {"original_int8_tensor_compat_abs_threshold", "original", "int8_block", int8_tensor, 96, 64,
        40, true,

@@ -1,0 +1,144 @@
+// One iteration of the learned-rounding loops on the cpu backend (loss, then step), and a whole
+// layer with the `original` optimizer. The general loop's FLOPs are its two [rows, cols] x k
+// products plus the k x k one: 4 rows cols k + 4 k^2 min(rows, cols); compare its GFLOP/s with
+// EigenGemm's in the same run.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <span>
+#include <stdexcept>
+
+#include "dense_state.hpp"
+#include "lrq/rng.hpp"
+#include "plugin_registry.hpp"
+#include "recipe/plugin_options.hpp"
+#include "subspace.hpp"
+#include "update_rules.hpp"
+
+namespace {
+
+using lrq::DeviceTensor;
+
+const lrq::host::PluginRegistry& registry() {
+  static const lrq::host::PluginRegistry plugins = [] {
+    lrq::host::PluginRegistry loaded;
+    loaded.load({LRQ_BENCHMARK_PLUGIN_DIRECTORY});
+    return loaded;
+  }();
+  return plugins;
+}
+
+template <class Factory>
+auto create(const std::shared_ptr<const Factory>& factory,
+            const std::vector<std::pair<std::string, std::string>>& options = {}) {
+  if (!factory) throw std::runtime_error("plugin missing in " LRQ_BENCHMARK_PLUGIN_DIRECTORY);
+  lrq::host::PluginSelection selection{"benchmark", "", {"benchmark", 0, 0}, {}};
+  for (const auto& [key, value] : options) {
+    selection.options.push_back({key, value, "", {"benchmark", 0, 0}});
+  }
+  return factory->create(lrq::host::resolve_options(selection, factory->schema()));
+}
+
+// Low rank (16) plus noise, like a trained layer.
+DeviceTensor layer_weight(lrq::Backend& backend, std::int64_t rows, std::int64_t cols) {
+  lrq::Rng rng(7);
+  std::vector<float> left(static_cast<std::size_t>(rows * 16));
+  std::vector<float> right(static_cast<std::size_t>(16 * cols));
+  for (float& value : left)
+    value = static_cast<float>(rng.normal());
+  for (float& value : right)
+    value = static_cast<float>(rng.normal());
+  std::vector<float> weight(static_cast<std::size_t>(rows * cols));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      float sum = 0.0f;
+      for (std::int64_t k = 0; k < 16; ++k)
+        sum += left[r * 16 + k] * right[k * cols + c];
+      weight[r * cols + c] = 0.01f * (0.2f * sum + static_cast<float>(rng.normal()));
+    }
+  }
+  return backend.upload({lrq::DType::F32, {rows, cols}, std::as_bytes(std::span(weight))});
+}
+
+struct Layer {
+  std::unique_ptr<lrq::Backend> backend = create(registry().backend("cpu"));
+  std::unique_ptr<lrq::Format> format;
+  lrq::TensorInfo info;
+  DeviceTensor weight;
+  lrq::LayerQuantization quantization;
+
+  Layer(std::int64_t rows, std::int64_t cols, const std::string& format_name)
+      : format(create(registry().format(format_name))),
+        info{"bench.weight", lrq::DType::F32, {rows, cols}},
+        weight(layer_weight(*backend, rows, cols)),
+        quantization(format->prepare(*backend, info, weight)) {}
+};
+
+// Arguments: rows, cols, k; 0 = original with int8 block scales, 1 = adamw with fp8.
+void GeneralLoopIteration(benchmark::State& state) {
+  const std::int64_t rows = state.range(0);
+  const std::int64_t cols = state.range(1);
+  const std::int64_t rank = state.range(2);
+  const bool adam = state.range(3) != 0;
+  Layer layer(rows, cols, adam ? "fp8" : "int8_block");
+  lrq::Backend& backend = *layer.backend;
+  const lrq::optimizers::RankSettings rank_settings;
+  const lrq::optimizers::Subspace subspace =
+      lrq::optimizers::singular_subspace(backend, layer.weight, rank_settings, rank, 1);
+  lrq::optimizers::Projector projector(backend, subspace, rows, cols);
+  DeviceTensor start_error = backend.zeros({rank, rank});
+  projector.project(1.0f, layer.weight, 0.0f, start_error);
+  std::unique_ptr<lrq::optimizers::UpdateRule> rule;
+  if (adam) {
+    rule = std::make_unique<lrq::optimizers::MomentRule>(backend, lrq::optimizers::Method::adamw,
+                                                         lrq::optimizers::MomentSettings{},
+                                                         layer.quantization, layer.weight.shape);
+  } else {
+    rule = std::make_unique<lrq::optimizers::DescentRule>(backend, layer.quantization.multiplier,
+                                                          layer.quantization.layout);
+  }
+  lrq::optimizers::DenseState loop(backend, projector, layer.quantization, start_error, *rule,
+                                   layer.weight.shape);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(loop.loss());
+    loop.step(1e-3);
+  }
+  const double k = static_cast<double>(rank);
+  const double flops = 4.0 * static_cast<double>(rows) * static_cast<double>(cols) * k +
+                       4.0 * k * k * static_cast<double>(std::min(rows, cols));
+  state.counters["GFLOP"] =
+      benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// A whole layer through the real `original` plugin with the reference defaults (randomized SVD,
+// the k x k fast path for fp8 per-tensor, final rounding and projected errors).
+void OriginalFp8Layer(benchmark::State& state) {
+  Layer layer(state.range(0), state.range(1), "fp8");
+  const auto optimizer = create(registry().optimizer("original"));
+  std::int64_t iterations = 0;
+  for (auto _ : state) {
+    const lrq::RoundingResult result = optimizer->optimize(
+        {*layer.backend, layer.info, layer.weight, layer.quantization, 1, false});
+    iterations = result.iterations;
+  }
+  state.counters["loop_iterations"] = static_cast<double>(iterations);
+}
+
+BENCHMARK(GeneralLoopIteration)
+    ->ArgNames({"rows", "cols", "k", "adamw"})
+    ->Args({3072, 3072, 614, 0})
+    ->Args({3072, 3072, 614, 1})
+    ->Args({9216, 3072, 614, 0})
+    ->Args({9216, 3072, 614, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+BENCHMARK(OriginalFp8Layer)
+    ->ArgNames({"rows", "cols"})
+    ->Args({3072, 3072})
+    ->Args({9216, 3072})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
+}  // namespace
