@@ -1,12 +1,15 @@
 // Dense linear algebra throughput. Machines are shared and noisy, so compare ratios within one
-// run: the cpu backend's gemm against Eigen's own multi-threaded GEMM on the same shapes, and the
-// randomized SVD's GEMM rate against both.
+// run: the cpu backend's gemm against Eigen's own multi-threaded GEMM on the same shapes, the GPU
+// backends (cuda with this project's kernels, cublaslt through cuBLASLt, each in FP32 and TF32)
+// against each other, and the randomized SVD's GEMM rate against all of them. A backend whose
+// plugin is not built, or that this machine cannot run, shows as skipped with the reason.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
+#include <exception>
 #include <memory>
 #include <span>
-#include <stdexcept>
+#include <string>
 
 #include "lrq/rng.hpp"
 #include "lrq/svd.hpp"
@@ -22,15 +25,49 @@ RowMajorMatrix uniform_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_
                                      [&rng] { return static_cast<float>(rng.uniform() - 0.5); });
 }
 
-std::unique_ptr<lrq::Backend> make_cpu_backend() {
+// A backend plugin and whether its products may use TF32 tensor cores (GPU backends only).
+struct BackendChoice {
+  const char* plugin;
+  bool tf32;
+};
+
+const lrq::host::PluginRegistry& plugins() {
   static const lrq::host::PluginRegistry registry = [] {
     lrq::host::PluginRegistry loaded;
     loaded.load({LRQ_BENCHMARK_PLUGIN_DIRECTORY});
     return loaded;
   }();
-  const auto factory = registry.backend("cpu");
-  if (!factory) throw std::runtime_error("no cpu backend in " LRQ_BENCHMARK_PLUGIN_DIRECTORY);
-  return factory->create(lrq::Options::defaults(factory->schema()));  // every core
+  return registry;
+}
+
+// The configured backend (the cpu backend on every core), or nullptr once the benchmark is skipped
+// because the plugin is not built or this machine cannot run it.
+std::unique_ptr<lrq::Backend> make_backend(benchmark::State& state, const BackendChoice& choice) {
+  const std::string name = choice.plugin;
+  const auto factory = plugins().backend(name);
+  if (!factory) {
+    state.SkipWithError(("backend plugin '" + name + "' not built").c_str());
+    return nullptr;
+  }
+  const lrq::Availability availability = factory->probe();
+  if (!availability.available) {
+    state.SkipWithError((name + " not available: " + availability.reason).c_str());
+    return nullptr;
+  }
+  lrq::Options options = lrq::Options::defaults(factory->schema());
+  if (choice.tf32) options.set("tf32", true);
+  return factory->create(options);
+}
+
+// Runs a benchmark body, turning an exception (a backend that fails on this machine) into a
+// skipped benchmark rather than the end of the whole run.
+template <class Body>
+void guarded(benchmark::State& state, Body body) {
+  try {
+    body();
+  } catch (const std::exception& error) {
+    state.SkipWithError(error.what());
+  }
 }
 
 lrq::DeviceTensor upload(lrq::Backend& backend, const RowMajorMatrix& matrix) {
@@ -67,46 +104,67 @@ void EigenGemm(benchmark::State& state) {
   report_rate(state, 2.0 * m * n * k);
 }
 
-void BackendGemm(benchmark::State& state) {
-  const auto backend = make_cpu_backend();
-  const Eigen::Index m = state.range(0);
-  const Eigen::Index n = state.range(1);
-  const Eigen::Index k = state.range(2);
-  const bool transposed = state.range(3) != 0;
-  const lrq::DeviceTensor a =
-      upload(*backend, transposed ? uniform_matrix(k, m, 1) : uniform_matrix(m, k, 1));
-  const lrq::DeviceTensor b = upload(*backend, uniform_matrix(k, n, 2));
-  lrq::DeviceTensor c = backend->zeros({m, n});
-  const lrq::Transpose transpose_a = transposed ? lrq::Transpose::yes : lrq::Transpose::no;
-  for (auto _ : state) {
+// GPU backends queue their work, so every timed iteration ends with synchronize() (a no-op on the
+// cpu backend); one untimed product first takes plan selection and module loading out of the
+// numbers.
+void BackendGemm(benchmark::State& state, BackendChoice choice) {
+  guarded(state, [&] {
+    const auto backend = make_backend(state, choice);
+    if (!backend) return;
+    const Eigen::Index m = state.range(0);
+    const Eigen::Index n = state.range(1);
+    const Eigen::Index k = state.range(2);
+    const bool transposed = state.range(3) != 0;
+    const lrq::DeviceTensor a =
+        upload(*backend, transposed ? uniform_matrix(k, m, 1) : uniform_matrix(m, k, 1));
+    const lrq::DeviceTensor b = upload(*backend, uniform_matrix(k, n, 2));
+    lrq::DeviceTensor c = backend->zeros({m, n});
+    const lrq::Transpose transpose_a = transposed ? lrq::Transpose::yes : lrq::Transpose::no;
     backend->gemm(1.0f, a, transpose_a, b, lrq::Transpose::no, 0.0f, c);
-  }
-  state.SetLabel(backend->info().device);
-  report_rate(state, 2.0 * m * n * k);
+    backend->synchronize();
+    for (auto _ : state) {
+      backend->gemm(1.0f, a, transpose_a, b, lrq::Transpose::no, 0.0f, c);
+      backend->synchronize();
+    }
+    state.SetLabel(backend->info().device);
+    report_rate(state, 2.0 * m * n * k);
+  });
 }
 
 // The randomized SVD's other steps, on its shapes: the thin QR of a [m, q] block (flops of the
 // factorization plus forming Q, 4 m q^2 - 4 q^3 / 3) and the SVD of the q x q triangle.
-void BackendQr(benchmark::State& state) {
-  const auto backend = make_cpu_backend();
-  const std::int64_t m = state.range(0);
-  const std::int64_t n = state.range(1);
-  const lrq::DeviceTensor a = upload(*backend, uniform_matrix(m, n, 6));
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(backend->qr(a));
-  }
-  state.SetLabel(backend->info().device);
-  report_rate(state, 4.0 * m * n * n - 4.0 * n * n * n / 3.0);
+void BackendQr(benchmark::State& state, BackendChoice choice) {
+  guarded(state, [&] {
+    const auto backend = make_backend(state, choice);
+    if (!backend) return;
+    const std::int64_t m = state.range(0);
+    const std::int64_t n = state.range(1);
+    const lrq::DeviceTensor a = upload(*backend, uniform_matrix(m, n, 6));
+    backend->qr(a);
+    backend->synchronize();
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(backend->qr(a));
+      backend->synchronize();
+    }
+    state.SetLabel(backend->info().device);
+    report_rate(state, 4.0 * m * n * n - 4.0 * n * n * n / 3.0);
+  });
 }
 
-void BackendSvd(benchmark::State& state) {
-  const auto backend = make_cpu_backend();
-  const std::int64_t n = state.range(0);
-  const lrq::DeviceTensor r = backend->qr(upload(*backend, uniform_matrix(n, n, 7))).r;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(backend->svd(r));
-  }
-  state.SetLabel(backend->info().device);
+void BackendSvd(benchmark::State& state, BackendChoice choice) {
+  guarded(state, [&] {
+    const auto backend = make_backend(state, choice);
+    if (!backend) return;
+    const std::int64_t n = state.range(0);
+    const lrq::DeviceTensor r = backend->qr(upload(*backend, uniform_matrix(n, n, 7))).r;
+    backend->svd(r);
+    backend->synchronize();
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(backend->svd(r));
+      backend->synchronize();
+    }
+    state.SetLabel(backend->info().device);
+  });
 }
 
 // A weight with the structure of a trained layer: a decaying low-rank part plus noise.
@@ -121,27 +179,31 @@ RowMajorMatrix structured_weight(Eigen::Index rows, Eigen::Index cols) {
 }
 
 // Arguments: m, n. The spec's defaults: k = 614, oversample 10, 4 power iterations.
-void RandomizedSvd(benchmark::State& state) {
-  const auto backend = make_cpu_backend();
-  const std::int64_t m = state.range(0);
-  const std::int64_t n = state.range(1);
-  const lrq::DeviceTensor weight = upload(*backend, structured_weight(m, n));
-  lrq::RandomizedSvdOptions options;
-  options.rank = 614;
-  options.oversample = 10;
-  options.power_iterations = 4;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(lrq::randomized_svd(*backend, weight, options));
-  }
-  // Only the GEMMs count: with q = k + oversample, the range finder's a Ω, two products per power
-  // iteration and the projection aᵀ Q each cost 2 m n q, and the two final products Q Vr and
-  // Q2 Ur cost 2 m q k and 2 n q k. The QRs and the small SVD are left out, so this rate is a
-  // lower bound on the arithmetic done.
-  const double q = static_cast<double>(options.rank + options.oversample);
-  const double k = static_cast<double>(options.rank);
-  const double products = 2.0 + 2.0 * options.power_iterations;
-  state.SetLabel(backend->info().device);
-  report_rate(state, products * 2.0 * m * n * q + 2.0 * q * k * (m + n));
+void RandomizedSvd(benchmark::State& state, BackendChoice choice) {
+  guarded(state, [&] {
+    const auto backend = make_backend(state, choice);
+    if (!backend) return;
+    const std::int64_t m = state.range(0);
+    const std::int64_t n = state.range(1);
+    const lrq::DeviceTensor weight = upload(*backend, structured_weight(m, n));
+    lrq::RandomizedSvdOptions options;
+    options.rank = 614;
+    options.oversample = 10;
+    options.power_iterations = 4;
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(lrq::randomized_svd(*backend, weight, options));
+      backend->synchronize();
+    }
+    // Only the GEMMs count: with q = k + oversample, the range finder's a Ω, two products per
+    // power iteration and the projection aᵀ Q each cost 2 m n q, and the two final products Q Vr
+    // and Q2 Ur cost 2 m q k and 2 n q k. The QRs and the small SVD are left out, so this rate is
+    // a lower bound on the arithmetic done.
+    const double q = static_cast<double>(options.rank + options.oversample);
+    const double k = static_cast<double>(options.rank);
+    const double products = 2.0 + 2.0 * options.power_iterations;
+    state.SetLabel(backend->info().device);
+    report_rate(state, products * 2.0 * m * n * q + 2.0 * q * k * (m + n));
+  });
 }
 
 void GemmShapes(benchmark::internal::Benchmark* benchmark) {
@@ -154,21 +216,43 @@ void GemmShapes(benchmark::internal::Benchmark* benchmark) {
   benchmark->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
+void QrShapes(benchmark::internal::Benchmark* benchmark) {
+  benchmark->ArgNames({"m", "n"})->Args({3072, 624})->Args({9216, 624});
+  benchmark->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
+void SvdShapes(benchmark::internal::Benchmark* benchmark) {
+  benchmark->ArgName("n")->Arg(624)->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
+void WeightShapes(benchmark::internal::Benchmark* benchmark) {
+  benchmark->ArgNames({"m", "n"})->Args({3072, 3072})->Args({9216, 3072});
+  benchmark->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
+constexpr BackendChoice kCpu{"cpu", false};
+constexpr BackendChoice kCuda{"cuda", false};
+constexpr BackendChoice kCudaTf32{"cuda", true};
+constexpr BackendChoice kCublasLt{"cublaslt", false};
+constexpr BackendChoice kCublasLtTf32{"cublaslt", true};
+
+// One registration per backend and precision, so that one run prints them side by side.
+#define LRQ_FOR_EACH_BACKEND(function, shapes)                      \
+  BENCHMARK_CAPTURE(function, cpu, kCpu)->Apply(shapes);            \
+  BENCHMARK_CAPTURE(function, cuda, kCuda)->Apply(shapes);          \
+  BENCHMARK_CAPTURE(function, cuda_tf32, kCudaTf32)->Apply(shapes); \
+  BENCHMARK_CAPTURE(function, cublaslt, kCublasLt)->Apply(shapes);  \
+  BENCHMARK_CAPTURE(function, cublaslt_tf32, kCublasLtTf32)->Apply(shapes)
+
 BENCHMARK(EigenGemm)->Apply(GemmShapes);
-BENCHMARK(BackendGemm)->Apply(GemmShapes);
-BENCHMARK(BackendQr)
-    ->ArgNames({"m", "n"})
-    ->Args({3072, 624})
-    ->Args({9216, 624})
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BackendSvd)->ArgName("n")->Arg(624)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(RandomizedSvd)
-    ->ArgNames({"m", "n"})
-    ->Args({3072, 3072})
-    ->Args({9216, 3072})
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+LRQ_FOR_EACH_BACKEND(BackendGemm, GemmShapes);
+// QR and the small SVD do not depend on the gemm plugin or its precision (both GPU plugins share
+// them): cpu against cuda suffices.
+BENCHMARK_CAPTURE(BackendQr, cpu, kCpu)->Apply(QrShapes);
+BENCHMARK_CAPTURE(BackendQr, cuda, kCuda)->Apply(QrShapes);
+BENCHMARK_CAPTURE(BackendSvd, cpu, kCpu)->Apply(SvdShapes);
+BENCHMARK_CAPTURE(BackendSvd, cuda, kCuda)->Apply(SvdShapes);
+LRQ_FOR_EACH_BACKEND(RandomizedSvd, WeightShapes);
 
 }  // namespace
 

@@ -107,6 +107,7 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
   using GuardedObject::GuardedObject;
 
   BackendInfo info() const override { return call(&Backend::info); }
+  void synchronize() override { call(&Backend::synchronize); }
   DeviceTensor upload(const TensorView& host) override { return pin(call(&Backend::upload, host)); }
   void download(const DeviceTensor& tensor, std::span<std::byte> host) override {
     call(&Backend::download, tensor, host);

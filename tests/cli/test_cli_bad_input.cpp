@@ -14,6 +14,7 @@ constexpr int kUsage = 2;
 constexpr int kInput = 3;
 constexpr int kRecipe = 4;
 constexpr int kPlugin = 5;
+constexpr int kUnsupported = 6;
 constexpr int kIo = 7;
 
 bool contains(const std::string& text, const std::string& part) {
@@ -152,8 +153,22 @@ TEST_F(CliBadInput, RecipeMistakesNameFileLineAndKey) {
                        "int8_block"))
       << err;
 
-  err = expect_failure(tiny_model(), kRecipe, {"--backend", "cuda"});
-  EXPECT_TRUE(contains(err, "backend 'cuda' not found; available: cpu")) << err;
+  err = expect_failure(tiny_model(), kRecipe, {"--backend", "tpu"});
+  const std::string backends = LRQ_TEST_CUDA_BACKENDS ? "cpu, cublaslt, cuda" : "cpu";
+  EXPECT_TRUE(
+      contains(err, "backend 'tpu' not found (did you mean 'cpu'?); available: " + backends))
+      << err;
+}
+
+TEST_F(CliBadInput, AGpuBackendWithoutAGpuSaysWhy) {
+  if (!LRQ_TEST_CUDA_BACKENDS) GTEST_SKIP() << "the cuda backend is not built (no CUDA compiler)";
+  const HostRun probe = run_host({"plugins", "--json"});
+  if (probe.out.find("\"cuda\"") == std::string::npos) GTEST_SKIP() << "cuda plugin not loaded";
+  const HostRun run = convert(tiny_model(), file("out.safetensors"), {"--backend", "cuda"});
+  if (run.exit_code == 0) GTEST_SKIP() << "this machine has a usable GPU";
+  EXPECT_EQ(run.exit_code, kUnsupported) << run.err;
+  EXPECT_TRUE(contains(run.err, "backend 'cuda' is not available here: ")) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(file("out.safetensors")));
 }
 
 TEST_F(CliBadInput, ARejectedPluginIsReportedWithItsReason) {

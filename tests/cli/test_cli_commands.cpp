@@ -19,7 +19,7 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(version.out, std::string("lrq-host ") + LRQ_VERSION + "\n");
   const HostRun help = run_host({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"run", "plugins", "inspect", "generate"}) {
+  for (const char* command : {"run", "plugins", "inspect", "generate", "bench"}) {
     EXPECT_TRUE(contains(help.out, command)) << command;
   }
   const HostRun run_help = run_host({"run", "--help"});
@@ -199,7 +199,7 @@ TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
   const HostRun json_run = run_host({"plugins", "--json"});
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   const auto json = nlohmann::json::parse(json_run.out);
-  EXPECT_EQ(json["plugins"].size(), 8u);
+  EXPECT_EQ(json["plugins"].size(), LRQ_TEST_CUDA_BACKENDS ? 10u : 8u);
   bool found_original = false;
   for (const auto& plugin : json["plugins"]) {
     if (plugin["name"] != "original") continue;

@@ -2,6 +2,7 @@
 // optimizers, the host) reaches device data only through these calls.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -14,6 +15,9 @@ namespace lrq {
 struct BackendInfo {
   std::string name;
   std::string device;  // e.g. "host, 16 threads", "NVIDIA H100 80GB HBM3"
+  // The most device memory this backend had allocated at once so far; 0 when its tensors live in
+  // host memory.
+  std::uint64_t peak_device_bytes = 0;
 };
 
 enum class Transpose : bool { no, yes };
@@ -53,14 +57,20 @@ struct ErrorNorms {
   double relative() const noexcept { return reference > 0.0 ? error / reference : error; }
 };
 
+// A backend may queue work and return before it is done (a GPU); results become visible to the
+// host through download(), which waits for everything queued before it. One thread may upload
+// (the next layer) while another calls everything else.
 class Backend {
  public:
   virtual ~Backend() = default;
 
   virtual BackendInfo info() const = 0;
 
+  // Waits until every operation queued so far has finished.
+  virtual void synchronize() = 0;
+
   // Host <-> device. The DeviceTensor keeps its own memory; download copies exactly
-  // tensor.bytes() bytes.
+  // tensor.bytes() bytes. upload has read the host bytes when it returns (they may be reused).
   virtual DeviceTensor upload(const TensorView& host) = 0;
   virtual void download(const DeviceTensor& tensor, std::span<std::byte> host) = 0;
 

@@ -21,6 +21,7 @@ constexpr Command kCommands[] = {
     {"plugins", &plugins_command, "list the plugins found, and why any were rejected"},
     {"inspect", &inspect_command, "show a safetensors file: tensors and quantized layers"},
     {"generate", &generate_command, "write a synthetic example model"},
+    {"bench", &bench_command, "time a generated workload on each backend against the I/O floor"},
 };
 
 void print_help(std::ostream& out) {

@@ -14,6 +14,7 @@ int run_command(const Arguments& arguments, std::ostream& out);
 int plugins_command(const Arguments& arguments, std::ostream& out);
 int inspect_command(const Arguments& arguments, std::ostream& out);
 int generate_command(const Arguments& arguments, std::ostream& out);
+int bench_command(const Arguments& arguments, std::ostream& out);
 
 // The whole command line: dispatches to the commands, prints errors, maps them to exit codes.
 int run_cli(int argc, char** argv);

@@ -3,11 +3,15 @@
 
 #include "cli/command_line.hpp"
 #include "cli/conversion_summary.hpp"
+#include "cli/profile_summary.hpp"
 #include "cli/terminal_progress.hpp"
 #include "pipeline/configured_plugins.hpp"
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
+#include "pipeline/json_file.hpp"
 #include "pipeline/report.hpp"
+#include "profile/conversion_profiler.hpp"
+#include "profile/profile_json.hpp"
 #include "recipe/overrides.hpp"
 
 namespace lrq::host {
@@ -51,7 +55,10 @@ int run_command(const Arguments& arguments, std::ostream& out) {
       "backend", po::value<std::string>(), "backend plugin; its options reset to defaults")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "KEY=VALUE, e.g. format.scale=row or seed=7 (repeatable)")("quiet,q", po::bool_switch(),
-                                                                 "print only the output path");
+                                                                 "print only the output path")(
+      "profile", po::bool_switch(), "time each stage; print the profile and add it to the report")(
+      "profile-json", po::value<std::string>(),
+      "time each stage and write the profile to this JSON file (for lrq-host bench)");
   add_plugin_dir_option(options);
   po::positional_options_description positional;
   positional.add("recipe", 1);
@@ -77,10 +84,18 @@ int run_command(const Arguments& arguments, std::ostream& out) {
   if (!quiet) progress.emplace();
   const ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
                                     static_cast<std::int64_t>(recipe.calib_samples)};
-  const ConversionResult result =
-      convert(input, plan, {*plugins.format, *plugins.optimizer, *plugins.backend}, settings,
-              std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
+  const std::optional<std::string> profile_file =
+      optional_value<std::string>(values, "profile-json");
+  std::optional<ConversionProfiler> profiler;
+  if (values["profile"].as<bool>() || profile_file) profiler.emplace(*plugins.backend);
+  const ConversionResult result = convert(
+      input, plan,
+      {*plugins.format, *plugins.optimizer, profiler ? profiler->backend() : *plugins.backend},
+      settings, std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
   progress.reset();
+  std::optional<ConversionProfile> profile;
+  if (profiler) profile = profiler->profile(result.seconds);
+  if (profile_file) write_json_file(*profile_file, profile_json(*profile), "the profile");
 
   const BackendInfo backend = plugins.backend->info();
   const std::string format = recipe.format.name + ": " + plugins.format->description();
@@ -92,7 +107,7 @@ int run_command(const Arguments& arguments, std::ostream& out) {
                  {recipe.input.string(), format, recipe.optimizer.name, recipe.model.name,
                   backend_text, recipe.seed, recipe.reference_compat, recipe.bias_correction,
                   static_cast<std::int64_t>(recipe.calib_samples)},
-                 result);
+                 result, profile ? &*profile : nullptr);
   }
   if (quiet) {
     out << result.output.string() << '\n';
@@ -107,6 +122,7 @@ int run_command(const Arguments& arguments, std::ostream& out) {
       backend_text + origin(registry.backend(recipe.backend.name)),
       report};
   print_conversion_summary(description, result, out);
+  if (profile && values["profile"].as<bool>()) print_profile(*profile, out);
   return 0;
 }
 

@@ -29,6 +29,7 @@ void TextTable::print(std::ostream& out, const std::string& indent) const {
       if (column + 1 < row.size())
         line += std::string(widths[column] - row[column].size() + 2, ' ');
     }
+    line.erase(line.find_last_not_of(' ') + 1);  // after empty trailing cells
     out << line << '\n';
   };
   print_row(header_);

@@ -28,16 +28,25 @@ const DeviceTensor& CalibrationInputs::mean(std::int64_t width) {
 
 const CalibrationInputs::Inputs& CalibrationInputs::of(std::int64_t width) {
   if (const auto found = cache_.find(width); found != cache_.end()) return found->second;
-  Rng rng(derive_seed(seed_, "calibration/" + std::to_string(width)));
+  // Each row from its own stream and each column's sum in row order: the same numbers whatever
+  // the thread count, drawn in parallel (tens of millions of values for a wide layer).
+  const Rng rng(derive_seed(seed_, "calibration/" + std::to_string(width)));
   std::vector<float> rows(static_cast<std::size_t>(samples_ * width));
-  std::vector<double> sums(static_cast<std::size_t>(width), 0.0);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    rows[i] = static_cast<float>(rng.normal());
-    sums[i % sums.size()] += rows[i];
+#pragma omp parallel for schedule(static)
+  for (std::int64_t row = 0; row < samples_; ++row) {
+    Rng row_rng = rng.fork(static_cast<std::uint64_t>(row));
+    for (std::int64_t col = 0; col < width; ++col) {
+      rows[static_cast<std::size_t>(row * width + col)] = static_cast<float>(row_rng.normal());
+    }
   }
-  std::vector<float> mean(sums.size());
-  for (std::size_t i = 0; i < mean.size(); ++i) {
-    mean[i] = static_cast<float>(sums[i] / static_cast<double>(samples_));
+  std::vector<float> mean(static_cast<std::size_t>(width));
+#pragma omp parallel for schedule(static)
+  for (std::int64_t col = 0; col < width; ++col) {
+    double sum = 0.0;
+    for (std::int64_t row = 0; row < samples_; ++row) {
+      sum += rows[static_cast<std::size_t>(row * width + col)];
+    }
+    mean[static_cast<std::size_t>(col)] = static_cast<float>(sum / static_cast<double>(samples_));
   }
   Inputs inputs{upload_floats(backend_, rows, {samples_, width}),
                 upload_floats(backend_, mean, {1, width})};

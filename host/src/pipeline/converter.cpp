@@ -1,13 +1,15 @@
 #include "pipeline/converter.hpp"
 
 #include <chrono>
-#include <map>
 #include <optional>
+#include <set>
 
 #include "lrq/error.hpp"
 #include "pipeline/interrupt_cleanup.hpp"
 #include "pipeline/layer_conversion.hpp"
+#include "pipeline/output_writer.hpp"
 #include "pipeline/quantization_metadata.hpp"
+#include "pipeline/weight_feed.hpp"
 
 namespace lrq::host {
 namespace {
@@ -18,67 +20,114 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Writes the tensors of the plan in order. A quantized layer is converted when the first of its
-// tensors comes up (its bias often comes before its weight); what it made for later positions
-// waits in `pending_`.
+// The quantized layer this tensor belongs to: its weight, or its corrected bias.
+const TensorPlan* layer_of(const ConversionPlan& plan, const TensorPlan& tensor) {
+  if (tensor.action == LayerAction::quantize) return &tensor;
+  if (tensor.partner != nullptr) return &plan.of(tensor.partner->info.name);
+  return nullptr;
+}
+
+// A layer is converted when the first of its tensors comes up (its bias often comes before its
+// weight).
+std::vector<const TensorPlan*> conversion_order(const ConversionPlan& plan) {
+  std::vector<const TensorPlan*> order;
+  std::set<const TensorPlan*> seen;
+  for (const TensorPlan& tensor : plan.tensors) {
+    const TensorPlan* layer = layer_of(plan, tensor);
+    if (layer != nullptr && seen.insert(layer).second) order.push_back(layer);
+  }
+  return order;
+}
+
+// Goes through the tensors of the plan in order on the calling thread: converts each quantized
+// layer with the weight the feed brings, and hands the tensors on to the output writer, one batch
+// per layer. What a layer made for later positions waits in `pending_`.
 class ConversionRun {
  public:
   ConversionRun(const SafetensorsReader& input, const ConversionPlan& plan,
                 const ConversionTools& tools, const ConversionSettings& settings,
-                SafetensorsWriter& writer)
+                WeightFeed& weights, OutputWriter& output)
       : input_(input),
         plan_(plan),
         tools_(tools),
         settings_(settings),
-        writer_(writer),
+        weights_(weights),
+        output_(output),
         calibration_(tools.backend, settings.seed, settings.calib_samples) {}
 
-  LayerOutcome write(const TensorPlan& tensor) {
-    const TensorPlan* layer = layer_of(tensor);
-    if (layer != nullptr && !converted_.contains(layer->entry->info.name)) {
-      const Clock::time_point conversion_start = Clock::now();
-      ConvertedLayer converted = convert_layer(input_, *layer, tools_, settings_, calibration_);
-      converted.outcome.seconds = seconds_since(conversion_start);
-      pending_.merge(converted.tensors);
-      converted_.emplace(layer->entry->info.name, std::move(converted.outcome));
-    }
-    const Clock::time_point start = Clock::now();
-    LayerOutcome outcome;
-    if (tensor.action == LayerAction::quantize) outcome = converted_.at(tensor.entry->info.name);
-    for (const TensorInfo& output : tensor.outputs) {
-      const auto made = pending_.find(output.name);
-      if (made != pending_.end()) {
-        writer_.write(output.name, made->second);
-        pending_.erase(made);
-      } else {
-        writer_.write(output.name, input_.view(*tensor.entry).bytes);
+  // False when the run was stopped (another thread failed).
+  bool run() {
+    WriteBatch batch;
+    for (const TensorPlan& tensor : plan_.tensors) {
+      const TensorPlan* layer = layer_of(plan_, tensor);
+      if (layer != nullptr && !converted_.contains(layer)) {
+        if (!batch.empty() && !output_.write(std::exchange(batch, {}))) return false;
+        if (!convert(*layer)) return false;
       }
+      batch.push_back(prepare(tensor));
     }
-    input_.release(*tensor.entry);
-    outcome.tensor = tensor.entry->info;
-    outcome.action = tensor.action;
-    outcome.reason = tensor.reason;
-    outcome.seconds += seconds_since(start);
-    return outcome;
+    return batch.empty() || output_.write(std::move(batch));
   }
 
  private:
-  // The quantized layer this tensor belongs to: its weight, or its corrected bias.
-  const TensorPlan* layer_of(const TensorPlan& tensor) const {
-    if (tensor.action == LayerAction::quantize) return &tensor;
-    if (tensor.partner != nullptr) return &plan_.of(tensor.partner->info.name);
-    return nullptr;
+  bool convert(const TensorPlan& layer) {
+    const Clock::time_point start = Clock::now();
+    std::optional<FedWeight> fed = weights_.next();
+    if (!fed) return false;
+    if (fed->layer != &layer) {
+      throw Error(ErrorCategory::internal, "weights fed out of order: '" +
+                                               fed->layer->entry->info.name + "' for '" +
+                                               layer.entry->info.name + "'");
+    }
+    ConvertedLayer converted =
+        convert_layer(input_, layer, std::move(fed->weight), tools_, settings_, calibration_);
+    converted.outcome.seconds = seconds_since(start);
+    pending_.merge(converted.tensors);
+    converted_.emplace(&layer, std::move(converted.outcome));
+    return true;
+  }
+
+  TensorWrite prepare(const TensorPlan& tensor) {
+    TensorWrite write{&tensor, {}, {}};
+    if (tensor.action == LayerAction::quantize) write.outcome = converted_.at(&tensor);
+    write.outcome.tensor = tensor.entry->info;
+    write.outcome.action = tensor.action;
+    write.outcome.reason = tensor.reason;
+    for (const TensorInfo& output : tensor.outputs) {
+      if (auto made = pending_.extract(output.name)) write.made.insert(std::move(made));
+    }
+    return write;
   }
 
   const SafetensorsReader& input_;
   const ConversionPlan& plan_;
   const ConversionTools& tools_;
   const ConversionSettings& settings_;
-  SafetensorsWriter& writer_;
+  WeightFeed& weights_;
+  OutputWriter& output_;
   CalibrationInputs calibration_;
   std::map<std::string, std::vector<std::byte>> pending_;
-  std::map<std::string, LayerOutcome> converted_;  // by weight name
+  std::map<const TensorPlan*, LayerOutcome> converted_;
 };
+
+// Runs the conversion on this thread and the feed and writer on theirs (when streaming); the
+// first failure of any of them, after all have stopped.
+std::vector<LayerOutcome> convert_tensors(const SafetensorsReader& input,
+                                          const ConversionPlan& plan, const ConversionTools& tools,
+                                          const ConversionSettings& settings,
+                                          SafetensorsWriter& writer, ConversionProgress* progress) {
+  FirstFailure failure;
+  OutputWriter output(input, plan, writer, progress, settings.streaming, failure);
+  WeightFeed weights(input, conversion_order(plan), tools.backend, settings.streaming, failure);
+  ConversionRun run(input, plan, tools, settings, weights, output);
+  try {
+    if (run.run()) return output.finish();
+  } catch (...) {
+    failure.record(std::current_exception());
+  }
+  failure.rethrow();
+  throw Error(ErrorCategory::internal, "the conversion stopped without a failure");
+}
 
 }  // namespace
 
@@ -98,21 +147,7 @@ ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& p
   ConversionResult result;
   result.output = output;
   result.input_bytes = input.file_size();
-  std::uint64_t bytes_total = 0;
-  for (const TensorPlan& tensor : plan.tensors)
-    bytes_total += tensor.entry->info.bytes();
-  std::uint64_t bytes_done = 0;
-  ConversionRun run(input, plan, tools, settings, *writer);
-  for (const TensorPlan& tensor : plan.tensors) {
-    LayerOutcome outcome = run.write(tensor);
-    bytes_done += tensor.entry->info.bytes();
-    if (progress != nullptr) {
-      progress->tensor_done(outcome, result.layers.size() + 1, plan.tensors.size(), bytes_done,
-                            bytes_total);
-    }
-    result.layers.push_back(std::move(outcome));
-  }
-  writer->commit();
+  result.layers = convert_tensors(input, plan, tools, settings, *writer, progress);
   result.output_bytes = std::filesystem::file_size(output);
   result.seconds = seconds_since(start);
   return result;

@@ -1,6 +1,7 @@
 // Executes a conversion plan: copies kept tensors straight from the memory map, quantizes the
 // others one layer at a time on the backend, corrects their biases, and streams everything into
-// the output file in the input's order.
+// the output file in the input's order. While a layer is converted, the next one is read and
+// uploaded on a prefetch thread and the previous one written on a writer thread.
 #pragma once
 
 #include <cstdint>
@@ -58,9 +59,13 @@ struct ConversionSettings {
   bool reference_compat = false;
   bool evaluate_outputs = true;  // output errors on the calibration inputs, for the report
   std::int64_t calib_samples = 3072;
+  // Read and upload the next layer, and write the last one, on threads of their own while a
+  // layer is converted. Not a user option: the output is the same either way, and tests compare.
+  bool streaming = true;
 };
 
-// Told after every tensor of the input, for a progress display.
+// Told after every tensor of the input is written, for a progress display; when streaming, on the
+// writer thread.
 class ConversionProgress {
  public:
   virtual ~ConversionProgress() = default;

@@ -1,8 +1,10 @@
 #include "pipeline/layer_conversion.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "lrq/error.hpp"
+#include "lrq/stages.hpp"
 #include "pipeline/layer_evaluation.hpp"
 #include "seed.hpp"
 
@@ -47,66 +49,94 @@ double relative(double numerator, double denominator) {
   return denominator > 0.0 ? numerator / denominator : numerator;
 }
 
-}  // namespace
-
-ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight_plan,
-                             const ConversionTools& tools, const ConversionSettings& settings,
-                             CalibrationInputs& calibration) {
+RoundingResult optimize(const TensorPlan& weight_plan, const DeviceTensor& weight,
+                        const LayerQuantization& quantization, const ConversionTools& tools,
+                        const ConversionSettings& settings) {
+  const StageScope stage(Stage::optimize);
   const TensorInfo& info = weight_plan.entry->info;
-  Backend& backend = tools.backend;
-  const DeviceTensor weight = backend.to_f32(backend.upload(input.view(*weight_plan.entry)));
-  const LayerQuantization quantization = tools.format.prepare(backend, info, weight);
   RoundingResult rounded = tools.optimizer.optimize(
-      OptimizeRequest{backend, info, weight, quantization, derive_seed(settings.seed, info.name),
-                      settings.reference_compat});
+      OptimizeRequest{tools.backend, info, weight, quantization,
+                      derive_seed(settings.seed, info.name), settings.reference_compat});
   if (rounded.grid_values.shape != weight.shape || rounded.grid_values.dtype != DType::F32) {
     throw Error(ErrorCategory::plugin,
                 "the optimizer returned " + shape_to_string(rounded.grid_values.shape) +
                     " values for '" + info.name + "' " + shape_to_string(weight.shape));
   }
-  ConvertedLayer layer;
-  add_encoded(layer,
-              tools.format.encode(backend, weight_plan.prefix, rounded.grid_values, quantization),
-              weight_plan, tools.format);
+  return rounded;
+}
 
-  LayerOutcome& outcome = layer.outcome;
-  outcome.comfy_format = tools.format.comfy_format();
-  outcome.scale_layout = quantization.layout.describe();
-  outcome.rank = rounded.rank;
-  outcome.iterations = rounded.iterations;
-  outcome.stop_reason = std::move(rounded.stop_reason);
+// The report's errors of the result and of round-to-nearest; returns the result's error
+// W - Ŵ, which bias correction needs too.
+DeviceTensor evaluate(LayerOutcome& outcome, const DeviceTensor& weight,
+                      const RoundingResult& rounded, const LayerQuantization& quantization,
+                      Backend& backend, const ConversionSettings& settings,
+                      CalibrationInputs& calibration) {
+  const StageScope stage(Stage::evaluate);
   if (rounded.rank > 0) {
     outcome.rtn.projected = rounded.projected_error_rtn;
     outcome.result.projected = rounded.projected_error;
   }
-
   // Without a singular subspace the optimizer rounded to nearest: the result is the RTN layer.
   const DeviceTensor rtn_values = rounded.rank > 0
                                       ? backend.quantize(weight, quantization.multiplier,
                                                          quantization.layout, quantization.grid)
                                       : rounded.grid_values;
-  const DeviceTensor result_error =
-      weight_error(backend, weight, rounded.grid_values, quantization);
+  DeviceTensor result_error = weight_error(backend, weight, rounded.grid_values, quantization);
   const DeviceTensor rtn_error =
       rounded.rank > 0 ? weight_error(backend, weight, rtn_values, quantization) : result_error;
   const double weight_norm = std::sqrt(backend.sum_of_squares(weight));
   outcome.result.weight = relative(std::sqrt(backend.sum_of_squares(result_error)), weight_norm);
   outcome.rtn.weight = relative(std::sqrt(backend.sum_of_squares(rtn_error)), weight_norm);
 
-  const std::int64_t width = info.shape[1];
   if (settings.evaluate_outputs) {
-    const DeviceTensor& rows = calibration.rows(width);
+    const DeviceTensor& rows = calibration.rows(weight.shape[1]);
     const double reference = output_norm(backend, rows, weight);
     outcome.result.output = relative(output_norm(backend, rows, result_error), reference);
     outcome.rtn.output = rounded.rank > 0
                              ? relative(output_norm(backend, rows, rtn_error), reference)
                              : outcome.result.output;
   }
+  return result_error;
+}
+
+}  // namespace
+
+ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight_plan,
+                             DeviceTensor uploaded, const ConversionTools& tools,
+                             const ConversionSettings& settings, CalibrationInputs& calibration) {
+  const TensorInfo& info = weight_plan.entry->info;
+  Backend& backend = tools.backend;
+  const DeviceTensor weight = [&] {
+    const StageScope stage(Stage::upload);
+    return backend.to_f32(std::exchange(uploaded, {}));  // frees the input-dtype copy
+  }();
+  const LayerQuantization quantization = [&] {
+    const StageScope stage(Stage::quantize);
+    return tools.format.prepare(backend, info, weight);
+  }();
+  RoundingResult rounded = optimize(weight_plan, weight, quantization, tools, settings);
+  ConvertedLayer layer;
+  {
+    const StageScope stage(Stage::quantize);
+    add_encoded(layer,
+                tools.format.encode(backend, weight_plan.prefix, rounded.grid_values, quantization),
+                weight_plan, tools.format);
+  }
+
+  LayerOutcome& outcome = layer.outcome;
+  outcome.comfy_format = tools.format.comfy_format();
+  outcome.scale_layout = quantization.layout.describe();
+  outcome.rank = rounded.rank;
+  outcome.iterations = rounded.iterations;
+  outcome.stop_reason = rounded.stop_reason;
+  const DeviceTensor result_error =
+      evaluate(outcome, weight, rounded, quantization, backend, settings, calibration);
   if (weight_plan.partner != nullptr) {
-    layer.tensors.emplace(
-        weight_plan.partner->info.name,
-        corrected_bias(backend, input.view(*weight_plan.partner), calibration.mean(width),
-                       result_error, settings.reference_compat));
+    const StageScope stage(Stage::bias_correction);
+    const DeviceTensor& mean_input = calibration.mean(info.shape[1]);
+    layer.tensors.emplace(weight_plan.partner->info.name,
+                          corrected_bias(backend, input.view(*weight_plan.partner), mean_input,
+                                         result_error, settings.reference_compat));
     outcome.bias_corrected = true;
   }
   return layer;

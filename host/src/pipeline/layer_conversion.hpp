@@ -18,8 +18,9 @@ struct ConvertedLayer {
   std::map<std::string, std::vector<std::byte>> tensors;
 };
 
+// `uploaded`: the weight as uploaded, in the input's dtype.
 ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight,
-                             const ConversionTools& tools, const ConversionSettings& settings,
-                             CalibrationInputs& calibration);
+                             DeviceTensor uploaded, const ConversionTools& tools,
+                             const ConversionSettings& settings, CalibrationInputs& calibration);
 
 }  // namespace lrq::host

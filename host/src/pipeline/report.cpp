@@ -1,10 +1,9 @@
 #include "pipeline/report.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <nlohmann/json.hpp>
 
-#include "lrq/error.hpp"
+#include "pipeline/json_file.hpp"
+#include "profile/profile_json.hpp"
 
 namespace lrq::host {
 namespace {
@@ -49,7 +48,7 @@ std::filesystem::path report_path(const std::filesystem::path& output) {
 }
 
 void write_report(const std::filesystem::path& path, const ReportContext& context,
-                  const ConversionResult& result) {
+                  const ConversionResult& result, const ConversionProfile* profile) {
   Json json = {{"input", context.input},
                {"output", result.output.string()},
                {"format", context.format},
@@ -65,21 +64,8 @@ void write_report(const std::filesystem::path& path, const ReportContext& contex
   for (const LayerOutcome& layer : result.layers)
     json["layers"].push_back(layer_json(layer));
 
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::trunc);
-    file << json.dump(2) << '\n';
-    if (!file.flush()) {
-      std::filesystem::remove(temporary);
-      throw Error(ErrorCategory::io, path.string() + ": cannot write the report");
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    throw Error(ErrorCategory::io, path.string() + ": cannot write the report: " + error.message());
-  }
+  if (profile != nullptr) json["profile"] = profile_json(*profile);
+  write_json_file(path, json, "the report");
 }
 
 }  // namespace lrq::host

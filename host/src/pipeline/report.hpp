@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pipeline/converter.hpp"
+#include "profile/conversion_profile.hpp"
 
 namespace lrq::host {
 
@@ -24,8 +25,9 @@ struct ReportContext {
 // <directory>/<stem>.report.json for <directory>/<stem>.safetensors.
 std::filesystem::path report_path(const std::filesystem::path& output);
 
-// Written to a temporary file and renamed, like the model. Throws lrq::Error (io) naming the path.
+// Written to a temporary file and renamed, like the model; with the profile of a profiled run.
+// Throws lrq::Error (io) naming the path.
 void write_report(const std::filesystem::path& path, const ReportContext& context,
-                  const ConversionResult& result);
+                  const ConversionResult& result, const ConversionProfile* profile = nullptr);
 
 }  // namespace lrq::host

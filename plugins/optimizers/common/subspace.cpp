@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "lrq/error.hpp"
+#include "lrq/stages.hpp"
 #include "lrq/svd.hpp"
 
 namespace lrq::optimizers {
@@ -25,6 +26,7 @@ std::int64_t subspace_rank(const RankSettings& settings, const std::string& weig
 
 Subspace singular_subspace(Backend& backend, const DeviceTensor& weight,
                            const RankSettings& settings, std::int64_t rank, std::uint64_t seed) {
+  const StageScope stage(Stage::svd);
   TruncatedSvd svd = settings.full_matrix
                          ? exact_svd(backend, weight, rank)
                          : randomized_svd(backend, weight,

@@ -56,7 +56,9 @@ class BiasCorrectionTest : public ::testing::Test {
     host::CalibrationInputs calibration(*backend_, 7, kSamples);
     const host::ConversionTools tools{*format_, *optimizer_, *backend_};
     const host::ConversionSettings settings{7, reference_compat, true, kSamples};
-    return host::convert_layer(*input_, plan_.of("proj.weight"), tools, settings, calibration);
+    const host::TensorPlan& weight = plan_.of("proj.weight");
+    return host::convert_layer(*input_, weight, backend_->upload(input_->view(*weight.entry)),
+                               tools, settings, calibration);
   }
 
   std::vector<float> calibration_rows() {

@@ -15,7 +15,10 @@ TEST(RealPlugins, AllLoadWithoutRejections) {
   EXPECT_EQ(registry.names(PluginKind::optimizer),
             (std::vector<std::string>{"adamw", "original", "radam", "rtn"}));
   EXPECT_EQ(registry.names(PluginKind::model), (std::vector<std::string>{"generic"}));
-  EXPECT_EQ(registry.names(PluginKind::backend), (std::vector<std::string>{"cpu"}));
+  const std::vector<std::string> backends =
+      LRQ_TEST_CUDA_BACKENDS ? std::vector<std::string>{"cpu", "cublaslt", "cuda"}
+                             : std::vector<std::string>{"cpu"};
+  EXPECT_EQ(registry.names(PluginKind::backend), backends);
 }
 
 }  // namespace

@@ -1,0 +1,138 @@
+// lrq-host bench WORKLOAD: converts a generated workload once per backend, each run a child
+// process, and prints the runs side by side against the I/O floor measured in the same run.
+#include <algorithm>
+#include <fstream>
+
+#include "cli/bench_run.hpp"
+#include "cli/bench_table.hpp"
+#include "cli/command_line.hpp"
+#include "lrq/error.hpp"
+#include "lrq/safetensors.hpp"
+#include "models/synthetic_model.hpp"
+#include "profile/io_floor.hpp"
+#include "recipe/suggest.hpp"
+
+namespace lrq::host {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    if (end > start) items.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return items;
+}
+
+// Whether `path` is this workload as `generate` wrote it (a finished file: it is renamed into
+// place only when complete).
+bool is_workload(const fs::path& path, const std::string& name) {
+  if (!fs::exists(path)) return false;
+  try {
+    const SafetensorsReader file(path);
+    for (const auto& [key, value] : file.metadata()) {
+      if (key == "lrq_synthetic_model") return value == name;
+    }
+  } catch (const Error&) {
+  }
+  return false;
+}
+
+fs::path prepare_workload(const SyntheticModel& model, const fs::path& work, std::ostream& out) {
+  const fs::path path = work / (model.name + ".safetensors");
+  if (is_workload(path, model.name)) return path;
+  out << "generating " << model.name << " into " << path.string() << " ..." << std::endl;
+  write_synthetic_model(model, DType::BF16, 0, path);
+  return path;
+}
+
+// What every run is given besides its backend and files.
+std::vector<std::string> run_arguments(const po::variables_map& values) {
+  std::vector<std::string> arguments = {"--format", values["format"].as<std::string>(),
+                                        "--optimizer", values["optimizer"].as<std::string>()};
+  for (const char* repeated : {"set", "plugin-dir"}) {
+    if (values.count(repeated) == 0) continue;
+    for (const std::string& value : values[repeated].as<std::vector<std::string>>()) {
+      arguments.insert(arguments.end(), {std::string("--") + repeated, value});
+    }
+  }
+  return arguments;
+}
+
+fs::path write_recipe(const fs::path& work) {
+  const fs::path path = work / "bench.yaml";
+  std::ofstream recipe(path, std::ios::trunc);
+  recipe << "# Written by lrq-host bench; the command line of each run names the plugins.\n"
+            "lrq: 1\nformat: fp8\n";
+  if (!recipe.flush()) throw Error(ErrorCategory::io, path.string() + ": cannot write");
+  return path;
+}
+
+}  // namespace
+
+int bench_command(const Arguments& arguments, std::ostream& out) {
+  po::options_description options("bench options");
+  options.add_options()("workload", po::value<std::string>()->required(),
+                        "the synthetic model to convert (see lrq-host generate --list)")(
+      "backends", po::value<std::string>()->default_value("cpu"),
+      "comma-separated backends, e.g. cpu,cuda,cublaslt")(
+      "format", po::value<std::string>()->default_value("fp8"), "format plugin")(
+      "optimizer", po::value<std::string>()->default_value("original"), "optimizer plugin")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "KEY=VALUE for every run, as for lrq-host run (repeatable)")(
+      "work", po::value<std::string>(),
+      "directory for the workload (kept and reused) and the runs' files; default: "
+      "lrq-bench in the temporary directory")("keep", po::bool_switch(),
+                                              "keep each run's output, report, profile and log");
+  add_plugin_dir_option(options);
+  po::positional_options_description positional;
+  positional.add("workload", 1);
+  po::variables_map values;
+  if (!parse_arguments(arguments, "lrq-host bench WORKLOAD [--backends cpu,cuda] [options]",
+                       options, positional, values, out)) {
+    return 0;
+  }
+  const SyntheticModel model = synthetic_model(values["workload"].as<std::string>());
+  const std::vector<std::string> backends = split_list(values["backends"].as<std::string>());
+  if (backends.empty()) throw Error(ErrorCategory::usage, "--backends names no backend");
+  const fs::path work =
+      fs::absolute(values.count("work") != 0 ? fs::path(values["work"].as<std::string>())
+                                             : fs::temp_directory_path() / "lrq-bench");
+  fs::create_directories(work);
+
+  BenchSetup setup{fs::read_symlink("/proc/self/exe"),
+                   work,
+                   write_recipe(work),
+                   prepare_workload(model, work, out),
+                   run_arguments(values),
+                   values["keep"].as<bool>()};
+  PluginRegistry registry;
+  registry.load(plugin_directories(values), [&](std::string_view kind, std::string_view name) {
+    return kind == "backend" && std::find(backends.begin(), backends.end(), name) != backends.end();
+  });
+
+  BenchSummary summary{
+      model.name, setup.input, fs::file_size(setup.input), join(setup.arguments, " "), {}};
+  // The runs find the input in the page cache too: this first read puts it there.
+  summary.floor.read_bytes = summary.input_bytes;
+  summary.floor.read_seconds = time_cached_read(setup.input);
+  std::vector<BenchRun> runs;
+  for (const std::string& backend : backends) {
+    runs.push_back(run_bench(setup, registry, backend));
+    if (summary.floor.write_bytes == 0) summary.floor.write_bytes = runs.back().output_bytes;
+  }
+  if (summary.floor.write_bytes > 0) {
+    summary.floor.write_seconds = time_write_and_fsync(work, summary.floor.write_bytes);
+  }
+  print_bench(summary, runs, out);
+  for (const BenchRun& run : runs) {
+    if (run.available && !run.problem.empty()) return run.child.exit_code;
+  }
+  return 0;
+}
+
+}  // namespace lrq::host

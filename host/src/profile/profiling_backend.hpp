@@ -1,0 +1,50 @@
+// The profiling decorator: a Backend that forwards every call to another and makes its time
+// visible to the stage timing. A GPU backend queues work and returns at once, so after each call
+// this waits for it to finish (profiled runs are a little slower for that), and the time lands in
+// the calling thread's current stage. Transfers are stages of their own, and matrix products count
+// their floating-point operations.
+#pragma once
+
+#include "lrq/backend.hpp"
+
+namespace lrq::host {
+
+class ProfilingBackend final : public Backend {
+ public:
+  explicit ProfilingBackend(Backend& backend) : backend_(backend) {}
+
+  BackendInfo info() const override { return backend_.info(); }
+  void synchronize() override { backend_.synchronize(); }
+  DeviceTensor upload(const TensorView& host) override;
+  void download(const DeviceTensor& tensor, std::span<std::byte> host) override;
+  DeviceTensor to_f32(const DeviceTensor& tensor) override;
+  DeviceTensor absmax(const DeviceTensor& x, const ScaleLayout& layout) override;
+  DeviceTensor quantize(const DeviceTensor& x, const DeviceTensor& multiplier,
+                        const ScaleLayout& layout, const Grid& grid) override;
+  DeviceTensor encode(const DeviceTensor& grid_values, const Grid& grid) override;
+  DeviceTensor dequantize(const DeviceTensor& values, const DeviceTensor& scale,
+                          const ScaleLayout& layout) override;
+  ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,
+                                const DeviceTensor& scale, const ScaleLayout& layout) override;
+  DeviceTensor zeros(const Shape& shape) override;
+  void gemm(float alpha, const DeviceTensor& a, Transpose transpose_a, const DeviceTensor& b,
+            Transpose transpose_b, float beta, DeviceTensor& c) override;
+  QrFactors qr(const DeviceTensor& a) override;
+  SvdFactors svd(const DeviceTensor& a) override;
+  void axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) override;
+  double sum_of_squares(const DeviceTensor& x) override;
+  void moment_step(const MomentStep& step, const DeviceTensor& gradient, DeviceTensor& parameter,
+                   DeviceTensor& first_moment, DeviceTensor& second_moment) override;
+
+ private:
+  // The result of a call that queued work, once that work is done.
+  template <class Result>
+  Result finished(Result result) {
+    backend_.synchronize();
+    return result;
+  }
+
+  Backend& backend_;
+};
+
+}  // namespace lrq::host

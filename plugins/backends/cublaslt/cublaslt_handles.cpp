@@ -1,0 +1,44 @@
+#include "cublaslt_handles.hpp"
+
+#include <string>
+
+#include "lrq/error.hpp"
+
+namespace lrq::cublaslt {
+
+void check_cublas(cublasStatus_t status, const char* what) {
+  if (status == CUBLAS_STATUS_SUCCESS) return;
+  const bool unsupported = status == CUBLAS_STATUS_ALLOC_FAILED ||
+                           status == CUBLAS_STATUS_ARCH_MISMATCH ||
+                           status == CUBLAS_STATUS_NOT_SUPPORTED;
+  throw Error(unsupported ? ErrorCategory::unsupported : ErrorCategory::internal,
+              std::string("cublaslt backend: ") + what + " failed: " +
+                  cublasLtGetStatusName(status) + " (" + cublasLtGetStatusString(status) + ")");
+}
+
+Context make_context() {
+  cublasLtHandle_t handle = nullptr;
+  check_cublas(cublasLtCreate(&handle), "cublasLtCreate");
+  return Context(handle);
+}
+
+MatmulDesc make_matmul_desc(cublasComputeType_t compute, cudaDataType_t scale) {
+  cublasLtMatmulDesc_t desc = nullptr;
+  check_cublas(cublasLtMatmulDescCreate(&desc, compute, scale), "cublasLtMatmulDescCreate");
+  return MatmulDesc(desc);
+}
+
+MatrixLayout make_layout(std::uint64_t rows, std::uint64_t cols, std::int64_t ld) {
+  cublasLtMatrixLayout_t layout = nullptr;
+  check_cublas(cublasLtMatrixLayoutCreate(&layout, CUDA_R_32F, rows, cols, ld),
+               "cublasLtMatrixLayoutCreate");
+  return MatrixLayout(layout);
+}
+
+Preference make_preference() {
+  cublasLtMatmulPreference_t preference = nullptr;
+  check_cublas(cublasLtMatmulPreferenceCreate(&preference), "cublasLtMatmulPreferenceCreate");
+  return Preference(preference);
+}
+
+}  // namespace lrq::cublaslt

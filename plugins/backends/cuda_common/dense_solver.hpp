@@ -1,0 +1,39 @@
+// QR and SVD through cuSOLVER's dense LAPACK-style routines, which work on column-major matrices:
+// the row-major tensors are transposed in and out by kernels of our own.
+#pragma once
+
+#include <cusolverDn.h>
+
+#include <memory>
+
+#include "device_context.hpp"
+#include "lrq/backend.hpp"
+
+namespace lrq::cuda {
+
+struct SolverDeleter {
+  void operator()(cusolverDnHandle_t handle) const noexcept { cusolverDnDestroy(handle); }
+};
+using SolverHandle = std::unique_ptr<cusolverDnContext, SolverDeleter>;
+
+// Runs on the context's compute stream; the inputs must be valid (checked) F32 matrices whose
+// uploads the compute stream already waits for.
+class DenseSolver {
+ public:
+  explicit DenseSolver(DeviceContext& context);
+
+  // Householder QR (geqrf, then orgqr for the thin q); queued, not waited for.
+  QrFactors qr(const DeviceTensor& a);
+  // gesvd; waits for the result, to report a failure to converge. (Measured on an H100:
+  // Xgesvdp is 4-5 times faster but wrong for rank-deficient input, and gesvdj at its default
+  // tolerance leaves u orthogonal to only about 1e-3.)
+  SvdFactors svd(const DeviceTensor& a);
+
+ private:
+  DeviceTensor allocate(DType dtype, const Shape& shape);
+
+  DeviceContext& context_;
+  SolverHandle handle_;
+};
+
+}  // namespace lrq::cuda

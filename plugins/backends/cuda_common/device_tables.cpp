@@ -1,0 +1,48 @@
+#include "device_tables.hpp"
+
+#include <bit>
+#include <cstring>
+#include <vector>
+
+#include "cuda_check.hpp"
+#include "lrq/float_convert.hpp"
+
+namespace lrq::cuda {
+namespace {
+
+constexpr std::size_t kCodes = 256;
+constexpr std::size_t kTopBitPatterns = 4096;
+constexpr std::size_t kE5m2Offset = kCodes * sizeof(float);
+constexpr std::size_t kEncodeOffset = 2 * kCodes * sizeof(float);
+constexpr std::size_t kTableBytes = kEncodeOffset + kTopBitPatterns;
+
+std::vector<std::byte> host_tables() {
+  std::vector<std::byte> bytes(kTableBytes);
+  for (std::size_t code = 0; code < kCodes; ++code) {
+    const float e4m3fn = e4m3fn_to_f32(static_cast<std::uint8_t>(code));
+    const float e5m2 = e5m2_to_f32(static_cast<std::uint8_t>(code));
+    std::memcpy(bytes.data() + code * sizeof(float), &e4m3fn, sizeof(float));
+    std::memcpy(bytes.data() + kE5m2Offset + code * sizeof(float), &e5m2, sizeof(float));
+  }
+  for (std::uint32_t top = 0; top < kTopBitPatterns; ++top) {
+    bytes[kEncodeOffset + top] = std::byte{f32_to_e4m3fn(std::bit_cast<float>(top << 20))};
+  }
+  return bytes;
+}
+
+}  // namespace
+
+DeviceTables::DeviceTables(DeviceContext& context)
+    : memory_(context.allocate(DType::U8, {static_cast<std::int64_t>(kTableBytes)},
+                               context.compute())) {
+  const std::vector<std::byte> bytes = host_tables();
+  LRQ_CUDA_CHECK(cudaMemcpyAsync(memory_.data, bytes.data(), bytes.size(), cudaMemcpyHostToDevice,
+                                 context.compute()));
+  LRQ_CUDA_CHECK(cudaStreamSynchronize(context.compute()));  // before `bytes` goes
+  const auto* base = static_cast<const std::byte*>(memory_.data);
+  tables_.e4m3fn_values = reinterpret_cast<const float*>(base);
+  tables_.e5m2_values = reinterpret_cast<const float*>(base + kE5m2Offset);
+  tables_.e4m3fn_codes_by_top_bits = reinterpret_cast<const std::uint8_t*>(base + kEncodeOffset);
+}
+
+}  // namespace lrq::cuda

@@ -1,0 +1,73 @@
+// The streaming converter (prefetch and writer threads) writes the same bytes and reports the same
+// layers as the conversion done on one thread, for learned rounding with bias correction.
+#include <gtest/gtest.h>
+
+#include "lrq/safetensors.hpp"
+#include "models/synthetic_model.hpp"
+#include "pipeline/configured_plugins.hpp"
+#include "pipeline/conversion_plan.hpp"
+#include "pipeline/converter.hpp"
+#include "recipe/overrides.hpp"
+#include "support/raw_safetensors.hpp"
+#include "support/temp_dir.hpp"
+
+namespace lrq::host {
+namespace {
+
+class StreamingConversion : public ::testing::Test {
+ protected:
+  StreamingConversion() {
+    write_synthetic_model(synthetic_model("tiny-flux"), DType::BF16, 0, model_);
+  }
+
+  ConversionResult convert_with(bool streaming, const std::filesystem::path& output) {
+    Recipe recipe =
+        load_recipe(std::filesystem::path(LRQ_TEST_SOURCE_DIRECTORY) / "configs/original-fp8.yaml");
+    RecipeOverrides overrides;
+    overrides.input = model_;
+    overrides.output = output;
+    // Small enough to be quick; the point is the plumbing, with every stage in play.
+    overrides.sets = {"optimizer.rank=8", "optimizer.num_iter=20",
+                      "optimizer.svd_power_iterations=1", "backend.threads=1"};
+    apply_overrides(recipe, overrides);
+    PluginRegistry registry;
+    load_recipe_plugins(recipe, {LRQ_TEST_PLUGIN_DIRECTORY}, registry);
+    const ConfiguredPlugins plugins = configure_plugins(recipe, registry);
+    const SafetensorsReader input(recipe.input);
+    const ConversionPlan plan =
+        make_plan(input, *plugins.model, *plugins.format, recipe.bias_correction);
+    ConversionSettings settings{recipe.seed, recipe.reference_compat, true, 256};
+    settings.streaming = streaming;
+    return convert(input, plan, {*plugins.format, *plugins.optimizer, *plugins.backend}, settings,
+                   output);
+  }
+
+  test::TempDir directory_;
+  const std::filesystem::path model_ = directory_.file("tiny-flux.safetensors");
+};
+
+TEST_F(StreamingConversion, WritesWhatTheSequentialConversionWrites) {
+  const ConversionResult sequential =
+      convert_with(false, directory_.file("sequential.safetensors"));
+  const ConversionResult streamed = convert_with(true, directory_.file("streamed.safetensors"));
+  EXPECT_EQ(test::read_file(sequential.output), test::read_file(streamed.output));
+  ASSERT_EQ(sequential.layers.size(), streamed.layers.size());
+  std::size_t corrected = 0;
+  for (std::size_t i = 0; i < streamed.layers.size(); ++i) {
+    const LayerOutcome& a = sequential.layers[i];
+    const LayerOutcome& b = streamed.layers[i];
+    EXPECT_EQ(a.tensor.name, b.tensor.name);
+    EXPECT_EQ(a.action, b.action) << a.tensor.name;
+    EXPECT_EQ(a.iterations, b.iterations) << a.tensor.name;
+    EXPECT_EQ(a.bias_corrected, b.bias_corrected) << a.tensor.name;
+    if (a.action == LayerAction::quantize) {
+      EXPECT_EQ(a.result.weight, b.result.weight) << a.tensor.name;
+      EXPECT_EQ(a.result.output, b.result.output) << a.tensor.name;
+    }
+    corrected += b.bias_corrected ? 1 : 0;
+  }
+  EXPECT_GT(corrected, 0u);
+}
+
+}  // namespace
+}  // namespace lrq::host
