@@ -95,7 +95,9 @@ class Guarded<ModelProfile> final : public ModelProfile, public GuardedObject<Mo
  public:
   using GuardedObject::GuardedObject;
 
-  int detect(const ModelIndex& model) const override { return call(&ModelProfile::detect, model); }
+  ProfileMatch detect(const ModelIndex& model) const override {
+    return call(&ModelProfile::detect, model);
+  }
   LayerDecision classify(const TensorInfo& tensor, const ModelIndex& model) const override {
     return call(&ModelProfile::classify, tensor, model);
   }

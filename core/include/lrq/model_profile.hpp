@@ -36,11 +36,17 @@ struct LayerDecision {
 
 const char* action_name(LayerAction action) noexcept;
 
+// How well a profile recognises a model, and why: `lrq-host run` prints the reason of the profile
+// it picks.
+struct ProfileMatch {
+  int score = 0;  // 0: not this model; higher: more confident
+  std::string reason;
+};
+
 class ModelProfile {
  public:
   virtual ~ModelProfile() = default;
-  // 0: not this model; higher: more confident.
-  virtual int detect(const ModelIndex& model) const = 0;
+  virtual ProfileMatch detect(const ModelIndex& model) const = 0;
   virtual LayerDecision classify(const TensorInfo& tensor, const ModelIndex& model) const = 0;
 };
 

@@ -45,7 +45,7 @@ constexpr std::array<std::string_view, 31> kAvoidKeyNames = {
 
 class GenericProfile final : public ModelProfile {
  public:
-  int detect(const ModelIndex&) const override { return 1; }  // matches anything, weakly
+  ProfileMatch detect(const ModelIndex&) const override { return {1, "matches any model, weakly"}; }
 
   LayerDecision classify(const TensorInfo& tensor, const ModelIndex&) const override {
     if (!tensor.name.ends_with(".weight")) return {LayerAction::keep, "not a .weight tensor"};

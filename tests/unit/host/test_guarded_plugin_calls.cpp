@@ -72,7 +72,7 @@ TEST_F(GuardedPluginCalls, ForwardCallsToThePlugin) {
 
   const auto profile = registry.model_profile("good")->create({});
   const ModelIndex model({weight, {"layer.bias", DType::F32, {2}}});
-  EXPECT_EQ(profile->detect(model), 1);
+  EXPECT_EQ(profile->detect(model).score, 1);
   EXPECT_EQ(profile->classify(weight, model).action, LayerAction::quantize);
 }
 

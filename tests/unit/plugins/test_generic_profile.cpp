@@ -49,7 +49,7 @@ TEST(GenericProfile, QuantizesTwoDimensionalWeightsOutsideTheAvoidList) {
 }
 
 TEST(GenericProfile, DetectsAnyModelWithTheLowestPositiveScore) {
-  EXPECT_EQ(make_model_profile("generic")->detect(ModelIndex({})), 1);
+  EXPECT_EQ(make_model_profile("generic")->detect(ModelIndex({})).score, 1);
 }
 
 TEST(RoundToNearest, IsTheBackendsNearestEvenRounding) {
