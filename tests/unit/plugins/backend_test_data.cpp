@@ -47,4 +47,17 @@ std::vector<float> mixed_magnitudes(std::int64_t rows, std::int64_t cols, std::u
   return values;
 }
 
+std::int64_t cell_of(const ScaleLayout& layout, std::int64_t row, std::int64_t col,
+                     std::int64_t cols) {
+  switch (layout.granularity) {
+    case ScaleGranularity::tensor:
+      return 0;
+    case ScaleGranularity::row:
+      return row;
+    case ScaleGranularity::block:
+      return (row / layout.block) * (cols / layout.block) + col / layout.block;
+  }
+  return 0;
+}
+
 }  // namespace lrq::test

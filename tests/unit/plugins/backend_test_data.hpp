@@ -16,4 +16,8 @@ std::vector<std::uint8_t> download_bytes(Backend& backend, const DeviceTensor& t
 // rounding ties of both grids mixed in; the same for a given seed.
 std::vector<float> mixed_magnitudes(std::int64_t rows, std::int64_t cols, std::uint64_t seed);
 
+// The index of the scale cell that holds element (row, col) of a matrix with `cols` columns.
+std::int64_t cell_of(const ScaleLayout& layout, std::int64_t row, std::int64_t col,
+                     std::int64_t cols);
+
 }  // namespace lrq::test

@@ -24,19 +24,6 @@ const ScaleLayout kLayouts[] = {
     {ScaleGranularity::block, 64},
 };
 
-std::int64_t cell_of(const ScaleLayout& layout, std::int64_t row, std::int64_t col,
-                     std::int64_t cols) {
-  switch (layout.granularity) {
-    case ScaleGranularity::tensor:
-      return 0;
-    case ScaleGranularity::row:
-      return row;
-    case ScaleGranularity::block:
-      return (row / layout.block) * (cols / layout.block) + col / layout.block;
-  }
-  return 0;
-}
-
 bool same_bits(float a, float b) {
   return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
 }

@@ -91,19 +91,6 @@ const TiledCase kTiledCases[] = {
     {256, 512, {ScaleGranularity::block, 32}}, {1024, 1024, {ScaleGranularity::block, 512}},
 };
 
-std::int64_t cell_of(const ScaleLayout& layout, std::int64_t row, std::int64_t col,
-                     std::int64_t cols) {
-  switch (layout.granularity) {
-    case ScaleGranularity::tensor:
-      return 0;
-    case ScaleGranularity::row:
-      return row;
-    case ScaleGranularity::block:
-      return (row / layout.block) * (cols / layout.block) + col / layout.block;
-  }
-  return 0;
-}
-
 TEST_P(BackendKernels, AbsmaxAndQuantizeMatchTheReferenceOverManyTiles) {
   for (const TiledCase& tiled : kTiledCases) {
     const std::vector<float> values = mixed_magnitudes(tiled.rows, tiled.cols, 21);

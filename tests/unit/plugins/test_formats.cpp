@@ -131,12 +131,6 @@ std::vector<float> structured_weight(std::int64_t rows, std::int64_t cols, std::
   return w;
 }
 
-std::int64_t cell_of(const ScaleLayout& layout, std::int64_t row, std::int64_t col) {
-  if (layout.granularity == ScaleGranularity::tensor) return 0;
-  if (layout.granularity == ScaleGranularity::row) return row;
-  return (row / layout.block) * (kCols / layout.block) + col / layout.block;
-}
-
 // Half a unit in the last place of float8_e4m3fn at magnitude |v| (subnormal step 2^-9).
 double e4m3fn_half_ulp(double v) {
   const double magnitude = std::fabs(v);
@@ -218,7 +212,7 @@ TEST_P(FormatVariant, ScalesFollowTheReferenceFormulas) {
   std::vector<float> maxima(static_cast<std::size_t>(element_count(v.layout.cells(kRows, kCols))));
   for (std::int64_t r = 0; r < kRows; ++r) {
     for (std::int64_t c = 0; c < kCols; ++c) {
-      float& cell = maxima[static_cast<std::size_t>(cell_of(v.layout, r, c))];
+      float& cell = maxima[static_cast<std::size_t>(cell_of(v.layout, r, c, kCols))];
       cell = std::max(cell, std::fabs(weight[r * kCols + c]));
     }
   }
@@ -253,7 +247,7 @@ TEST_P(FormatVariant, RoundTripStaysWithinHalfAStep) {
   for (std::int64_t r = 0; r < kRows; ++r) {
     for (std::int64_t c = 0; c < kCols; ++c) {
       const double w = quantized.weight[r * kCols + c];
-      const double scale = scales[static_cast<std::size_t>(cell_of(v.layout, r, c))];
+      const double scale = scales[static_cast<std::size_t>(cell_of(v.layout, r, c, kCols))];
       // fp8: half an e4m3fn unit at the scaled value; int8: half a step. Times the scale, plus
       // float32 rounding of the scaling itself.
       const double step = v.grid == GridKind::e4m3fn ? e4m3fn_half_ulp(w / scale) : 0.5;
