@@ -61,4 +61,16 @@ Rng Rng::fork(std::uint64_t index) const noexcept {
   return Rng(splitmix64_mix(h ^ (index * kGoldenGamma)));
 }
 
+void fill_normal_rows(const Rng& rng, std::span<float> values, std::int64_t row_length) {
+  const auto rows = static_cast<std::int64_t>(values.size()) / row_length;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t row = 0; row < rows; ++row) {
+    Rng row_rng = rng.fork(static_cast<std::uint64_t>(row));
+    for (float& value : values.subspan(static_cast<std::size_t>(row * row_length),
+                                       static_cast<std::size_t>(row_length))) {
+      value = static_cast<float>(row_rng.normal());
+    }
+  }
+}
+
 }  // namespace lrq

@@ -59,12 +59,10 @@ DeviceTensor product(Backend& backend, const DeviceTensor& a, const DeviceTensor
   return product(backend, a, Transpose::no, b, Transpose::no);
 }
 
-// Standard normal values, drawn row by row on the host, so every backend gets the same matrix.
+// Standard normal values, drawn on the host, so every backend gets the same matrix.
 DeviceTensor gaussian(Backend& backend, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
-  Rng rng(seed);
   std::vector<float> values(static_cast<std::size_t>(rows * cols));
-  for (float& value : values)
-    value = static_cast<float>(rng.normal());
+  fill_normal_rows(Rng(seed), values, cols);
   return upload_matrix(backend, values, rows, cols);
 }
 

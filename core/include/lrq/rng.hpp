@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 namespace lrq {
 
@@ -20,5 +21,10 @@ class Rng {
  private:
   std::uint64_t state_[4];
 };
+
+// Fills `values`, rows of `row_length` standard normal values, drawing row r from rng.fork(r): the
+// same numbers whatever the thread count, drawn on every core (test matrices and calibration
+// inputs run to tens of millions of values).
+void fill_normal_rows(const Rng& rng, std::span<float> values, std::int64_t row_length);
 
 }  // namespace lrq

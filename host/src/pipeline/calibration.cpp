@@ -28,17 +28,9 @@ const DeviceTensor& CalibrationInputs::mean(std::int64_t width) {
 
 const CalibrationInputs::Inputs& CalibrationInputs::of(std::int64_t width) {
   if (const auto found = cache_.find(width); found != cache_.end()) return found->second;
-  // Each row from its own stream and each column's sum in row order: the same numbers whatever
-  // the thread count, drawn in parallel (tens of millions of values for a wide layer).
-  const Rng rng(derive_seed(seed_, "calibration/" + std::to_string(width)));
   std::vector<float> rows(static_cast<std::size_t>(samples_ * width));
-#pragma omp parallel for schedule(static)
-  for (std::int64_t row = 0; row < samples_; ++row) {
-    Rng row_rng = rng.fork(static_cast<std::uint64_t>(row));
-    for (std::int64_t col = 0; col < width; ++col) {
-      rows[static_cast<std::size_t>(row * width + col)] = static_cast<float>(row_rng.normal());
-    }
-  }
+  fill_normal_rows(Rng(derive_seed(seed_, "calibration/" + std::to_string(width))), rows, width);
+  // Each column's sum in row order: the same mean whatever the thread count.
   std::vector<float> mean(static_cast<std::size_t>(width));
 #pragma omp parallel for schedule(static)
   for (std::int64_t col = 0; col < width; ++col) {

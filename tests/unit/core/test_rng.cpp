@@ -174,3 +174,18 @@ TEST(Rng, NormalMomentsAndShape) {
 }
 
 }  // namespace
+
+TEST(Rng, FillNormalRowsDrawsRowRFromForkR) {
+  const lrq::Rng rng(11);
+  constexpr std::int64_t kRowLength = 7;
+  std::vector<float> values(5 * kRowLength);
+  lrq::fill_normal_rows(rng, values, kRowLength);
+  for (std::int64_t row = 0; row < 5; ++row) {
+    lrq::Rng expected = rng.fork(static_cast<std::uint64_t>(row));
+    for (std::int64_t col = 0; col < kRowLength; ++col) {
+      EXPECT_EQ(values[static_cast<std::size_t>(row * kRowLength + col)],
+                static_cast<float>(expected.normal()))
+          << "row " << row << " column " << col;
+    }
+  }
+}
