@@ -1,5 +1,8 @@
 #include "cli_test.hpp"
 
+#include <span>
+#include <vector>
+
 namespace lrq::test {
 
 std::filesystem::path CliTest::tiny_model(const std::string& dtype, std::uint64_t seed) {
@@ -8,6 +11,21 @@ std::filesystem::path CliTest::tiny_model(const std::string& dtype, std::uint64_
   const HostRun run = run_host({"generate", "tiny-flux", "--output", path.string(), "--dtype",
                                 dtype, "--seed", std::to_string(seed)});
   EXPECT_EQ(run.exit_code, 0) << run.err;
+  return path;
+}
+
+std::filesystem::path CliTest::write_model(const std::string& name,
+                                           const std::vector<TensorInfo>& tensors,
+                                           const Metadata& metadata) const {
+  const auto path = file(name);
+  SafetensorsWriter writer(path, tensors, metadata);
+  for (const TensorInfo& tensor : tensors) {
+    std::vector<float> values(static_cast<std::size_t>(tensor.elements()));
+    for (std::size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<float>(i % 13) - 6.0f;
+    writer.write(tensor.name, std::as_bytes(std::span(values)));
+  }
+  writer.commit();
   return path;
 }
 

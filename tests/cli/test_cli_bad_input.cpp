@@ -17,10 +17,6 @@ constexpr int kPlugin = 5;
 constexpr int kUnsupported = 6;
 constexpr int kIo = 7;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class CliBadInput : public CliTest {
  protected:
   // Runs the conversion and checks the failure contract; returns standard error.

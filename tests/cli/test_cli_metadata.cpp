@@ -8,25 +8,14 @@
 namespace lrq::test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class CliMetadata : public CliTest {
  protected:
   // One 2-D weight and one bias, with the given `__metadata__`.
   std::filesystem::path model_with(const Metadata& metadata) {
-    const auto path = file("model.safetensors");
-    const std::vector<TensorInfo> plan = {{"blocks.0.proj.weight", DType::F32, {128, 128}},
-                                          {"blocks.0.proj.bias", DType::F32, {128}}};
-    std::vector<float> values(128 * 128);
-    for (std::size_t i = 0; i < values.size(); ++i)
-      values[i] = static_cast<float>(i % 13) - 6.0f;
-    SafetensorsWriter writer(path, plan, metadata);
-    writer.write(plan[0].name, std::as_bytes(std::span(values)));
-    writer.write(plan[1].name, std::as_bytes(std::span(values).first(128)));
-    writer.commit();
-    return path;
+    return write_model("model.safetensors",
+                       {{"blocks.0.proj.weight", DType::F32, {128, 128}},
+                        {"blocks.0.proj.bias", DType::F32, {128}}},
+                       metadata);
   }
 };
 

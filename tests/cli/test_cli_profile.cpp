@@ -12,10 +12,6 @@ const std::vector<std::string> kStages = {"read",     "upload",   "svd",
                                           "optimize", "quantize", "bias_correction",
                                           "evaluate", "download", "write"};
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 std::string title(std::string stage) {
   std::replace(stage.begin(), stage.end(), '_', ' ');
   return stage;

@@ -66,8 +66,9 @@ std::vector<std::string> run_arguments(const po::variables_map& values) {
 fs::path write_recipe(const fs::path& work) {
   const fs::path path = work / "bench.yaml";
   std::ofstream recipe(path, std::ios::trunc);
+  // generic, not auto: every run converts the same layers whichever profiles are installed.
   recipe << "# Written by lrq-host bench; the command line of each run names the plugins.\n"
-            "lrq: 1\nformat: fp8\n";
+            "lrq: 1\nformat: fp8\nmodel: generic\n";
   if (!recipe.flush()) throw Error(ErrorCategory::io, path.string() + ": cannot write");
   return path;
 }

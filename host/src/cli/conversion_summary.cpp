@@ -1,9 +1,11 @@
 #include "cli/conversion_summary.hpp"
 
 #include <cmath>
+#include <set>
 
 #include "cli/text_table.hpp"
 #include "lrq/comfy_quant.hpp"
+#include "recipe/suggest.hpp"
 
 namespace lrq::host {
 namespace {
@@ -17,13 +19,27 @@ std::string error_text(double relative_error) {
   return std::isnan(relative_error) ? "" : format_scientific(relative_error);
 }
 
+// The formats written that stock ComfyUI does not load.
+std::vector<std::string> extended_formats(const ConversionResult& result) {
+  std::set<std::string> formats;
+  for (const LayerOutcome& layer : result.layers) {
+    if (layer.action == LayerAction::quantize && !loads_in_stock_comfyui(layer.comfy_format)) {
+      formats.insert(layer.comfy_format);
+    }
+  }
+  return {formats.begin(), formats.end()};
+}
+
 }  // namespace
 
 void print_conversion_summary(const RunDescription& run, const ConversionResult& result,
                               std::ostream& out) {
   out << "input:     " << run.input << "\nformat:    " << run.format
       << "\noptimizer: " << run.optimizer << "\nmodel:     " << run.model
-      << "\nbackend:   " << run.backend << "\n\n";
+      << "\nbackend:   " << run.backend << '\n';
+  for (std::size_t i = 0; i < run.overrides.size(); ++i)
+    out << (i == 0 ? "overrides: " : "           ") << run.overrides[i] << '\n';
+  out << '\n';
   TextTable table({"layer", "shape", "dtype", "result", "weight err", "output err",
                    "RTN output err", "k", "iters", "seconds"});
   std::size_t quantized = 0;
@@ -55,9 +71,9 @@ void print_conversion_summary(const RunDescription& run, const ConversionResult&
       << " other tensors (biases, norms, ...) copied unchanged, " << removed << " removed\n"
       << format_bytes(result.input_bytes) << " -> " << format_bytes(result.output_bytes) << " in "
       << format_fixed(result.seconds, 2) << " s\n";
-  if (quantized > 0 && !loads_in_stock_comfyui(run.comfy_format)) {
-    out << "note: " << run.comfy_format
-        << " loads only in ComfyUI builds with block-wise support (ComfyUI PR #10864 or the "
+  if (const std::vector<std::string> extended = extended_formats(result); !extended.empty()) {
+    out << "note: " << join(extended) << (extended.size() == 1 ? " loads" : " load")
+        << " only in ComfyUI builds with block-wise support (ComfyUI PR #10864 or the "
            "ComfyUI-QuantOps node); for stock ComfyUI use fp8 with scale: tensor or int8_block "
            "with scale: tensor or row.\n";
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "pipeline/converter.hpp"
 
@@ -13,10 +14,10 @@ namespace lrq::host {
 struct RunDescription {
   std::string input;
   std::string format;  // e.g. "fp8: float8_e4m3fn, per-tensor scale"
-  std::string comfy_format;
   std::string optimizer;
-  std::string model;
-  std::string backend;  // e.g. "cpu: host CPU, 2 threads"
+  std::string model;                   // e.g. "flux (auto: score 40, ...)"
+  std::vector<std::string> overrides;  // one line per override rule
+  std::string backend;                 // e.g. "cpu: host CPU, 2 threads"
   std::optional<std::filesystem::path> report;
 };
 

@@ -1,10 +1,14 @@
-// lrq-host run RECIPE: converts a checkpoint as the recipe (and command-line overrides) say.
+// lrq-host run RECIPE: converts a checkpoint as the recipe (and command-line overrides) say, or
+// with
+// --dry-run prints what it would do.
 #include <filesystem>
 
 #include "cli/command_line.hpp"
 #include "cli/conversion_summary.hpp"
+#include "cli/dry_run.hpp"
 #include "cli/profile_summary.hpp"
 #include "cli/terminal_progress.hpp"
+#include "lrq/error.hpp"
 #include "pipeline/configured_plugins.hpp"
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
@@ -42,6 +46,101 @@ std::string origin(const std::shared_ptr<const Factory>& factory) {
   return "  [plugin " + library.name + " " + library.version + ", " + library.path.string() + "]";
 }
 
+// "flux (auto: score 40, 19 double blocks, ...)" or "generic"
+std::string profile_text(const SelectedProfile& profile) {
+  if (!profile.automatic) return profile.name;
+  return profile.name + " (auto: score " + std::to_string(profile.match.score) + ", " +
+         profile.match.reason + ")";
+}
+
+// "[0] 'img_mlp': int8_block / rtn" per rule.
+std::vector<std::string> override_lines(const QuantizationRoutes& routes) {
+  std::vector<std::string> lines;
+  for (const OverrideRoute& override_route : routes.overrides) {
+    const QuantizationRoute* route = override_route.route.get();
+    lines.push_back(
+        override_route.rule.label() + ": " +
+        (route == nullptr ? "skip" : route->format.label + " / " + route->optimizer.label));
+  }
+  return lines;
+}
+
+// What the recipe asks for, ready to run: its plugins and the plan of every tensor.
+struct PlannedRun {
+  Recipe recipe;
+  PluginRegistry registry;
+  std::unique_ptr<Backend> backend;  // none for a dry run
+  QuantizationRoutes routes;
+  std::optional<SafetensorsReader> input;
+  SelectedProfile profile;
+  ConversionPlan plan;
+};
+
+void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
+  Recipe& recipe = run.recipe;
+  recipe = load_recipe(values["recipe"].as<std::string>());
+  apply_overrides(recipe, overrides_from(values));
+  require_input(recipe);
+  if (!dry_run) require_output(recipe);
+  load_recipe_plugins(recipe, plugin_directories(values), run.registry,
+                      dry_run ? BackendUse::not_needed : BackendUse::needed);
+  if (!dry_run) run.backend = configure_backend(recipe, run.registry);
+  run.routes = configure_routes(recipe, run.registry);
+  run.input.emplace(recipe.input);
+  run.profile = select_profile(recipe, run.registry, model_index(*run.input));
+  run.plan = make_plan(*run.input, run.profile, run.routes, recipe.bias_correction);
+}
+
+int convert_planned(const PlannedRun& run, const po::variables_map& values, std::ostream& out) {
+  const Recipe& recipe = run.recipe;
+  const bool quiet = values["quiet"].as<bool>();
+  std::optional<TerminalProgress> progress;
+  if (!quiet) progress.emplace();
+  const ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
+                                    static_cast<std::int64_t>(recipe.calib_samples)};
+  const std::optional<std::string> profile_file =
+      optional_value<std::string>(values, "profile-json");
+  std::optional<ConversionProfiler> profiler;
+  if (values["profile"].as<bool>() || profile_file) profiler.emplace(*run.backend);
+  const ConversionResult result =
+      convert(*run.input, run.plan, profiler ? profiler->backend() : *run.backend, settings,
+              std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
+  progress.reset();
+  std::optional<ConversionProfile> profile;
+  if (profiler) profile = profiler->profile(result.seconds);
+  if (profile_file) write_json_file(*profile_file, profile_json(*profile), "the profile");
+
+  const BackendInfo backend = run.backend->info();
+  const std::string format =
+      recipe.format.name + ": " + run.routes.primary->format.object->description();
+  const std::string backend_text = backend.name + ": " + backend.device;
+  std::optional<std::filesystem::path> report;
+  if (recipe.report) {
+    report = report_path(result.output);
+    write_report(*report,
+                 {recipe.input.string(), format, recipe.optimizer.name, run.profile.name,
+                  backend_text, recipe.seed, recipe.reference_compat, recipe.bias_correction,
+                  static_cast<std::int64_t>(recipe.calib_samples)},
+                 result, profile ? &*profile : nullptr);
+  }
+  if (quiet) {
+    out << result.output.string() << '\n';
+    return 0;
+  }
+  const PluginRegistry& registry = run.registry;
+  const RunDescription description{
+      recipe.input.string(),
+      format + origin(registry.format(recipe.format.name)),
+      recipe.optimizer.name + origin(registry.optimizer(recipe.optimizer.name)),
+      profile_text(run.profile) + origin(registry.model_profile(run.profile.name)),
+      override_lines(run.routes),
+      backend_text + origin(registry.backend(recipe.backend.name)),
+      report};
+  print_conversion_summary(description, result, out);
+  if (profile && values["profile"].as<bool>()) print_profile(*profile, out);
+  return 0;
+}
+
 }  // namespace
 
 int run_command(const Arguments& arguments, std::ostream& out) {
@@ -58,7 +157,10 @@ int run_command(const Arguments& arguments, std::ostream& out) {
                                                                  "print only the output path")(
       "profile", po::bool_switch(), "time each stage; print the profile and add it to the report")(
       "profile-json", po::value<std::string>(),
-      "time each stage and write the profile to this JSON file (for lrq-host bench)");
+      "time each stage and write the profile to this JSON file (for lrq-host bench)")(
+      "dry-run", po::bool_switch(),
+      "print what would happen to every tensor and write nothing (no backend is needed)")(
+      "json", po::bool_switch(), "with --dry-run: print the plan as one JSON document");
   add_plugin_dir_option(options);
   po::positional_options_description positional;
   positional.add("recipe", 1);
@@ -67,62 +169,19 @@ int run_command(const Arguments& arguments, std::ostream& out) {
                        out)) {
     return 0;
   }
-
-  Recipe recipe = load_recipe(values["recipe"].as<std::string>());
-  apply_overrides(recipe, overrides_from(values));
-  require_paths(recipe);
-
-  PluginRegistry registry;
-  load_recipe_plugins(recipe, plugin_directories(values), registry);
-  const ConfiguredPlugins plugins = configure_plugins(recipe, registry);
-
-  const SafetensorsReader input(recipe.input);
-  const ConversionPlan plan =
-      make_plan(input, *plugins.model, *plugins.format, recipe.bias_correction);
-  const bool quiet = values["quiet"].as<bool>();
-  std::optional<TerminalProgress> progress;
-  if (!quiet) progress.emplace();
-  const ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
-                                    static_cast<std::int64_t>(recipe.calib_samples)};
-  const std::optional<std::string> profile_file =
-      optional_value<std::string>(values, "profile-json");
-  std::optional<ConversionProfiler> profiler;
-  if (values["profile"].as<bool>() || profile_file) profiler.emplace(*plugins.backend);
-  const ConversionResult result = convert(
-      input, plan,
-      {*plugins.format, *plugins.optimizer, profiler ? profiler->backend() : *plugins.backend},
-      settings, std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
-  progress.reset();
-  std::optional<ConversionProfile> profile;
-  if (profiler) profile = profiler->profile(result.seconds);
-  if (profile_file) write_json_file(*profile_file, profile_json(*profile), "the profile");
-
-  const BackendInfo backend = plugins.backend->info();
-  const std::string format = recipe.format.name + ": " + plugins.format->description();
-  const std::string backend_text = backend.name + ": " + backend.device;
-  std::optional<std::filesystem::path> report;
-  if (recipe.report) {
-    report = report_path(result.output);
-    write_report(*report,
-                 {recipe.input.string(), format, recipe.optimizer.name, recipe.model.name,
-                  backend_text, recipe.seed, recipe.reference_compat, recipe.bias_correction,
-                  static_cast<std::int64_t>(recipe.calib_samples)},
-                 result, profile ? &*profile : nullptr);
+  const bool dry_run = values["dry-run"].as<bool>();
+  if (values["json"].as<bool>() && !dry_run) {
+    throw Error(ErrorCategory::usage, "--json goes with --dry-run");
   }
-  if (quiet) {
-    out << result.output.string() << '\n';
-    return 0;
+
+  PlannedRun run;
+  plan_run(run, values, dry_run);
+  if (!dry_run) return convert_planned(run, values, out);
+  if (values["json"].as<bool>()) {
+    print_dry_run_json(run.recipe.input, run.profile, run.plan, out);
+  } else {
+    print_dry_run(run.recipe.input, run.profile, run.plan, out);
   }
-  const RunDescription description{
-      recipe.input.string(),
-      format + origin(registry.format(recipe.format.name)),
-      plugins.format->comfy_format(),
-      recipe.optimizer.name + origin(registry.optimizer(recipe.optimizer.name)),
-      recipe.model.name + origin(registry.model_profile(recipe.model.name)),
-      backend_text + origin(registry.backend(recipe.backend.name)),
-      report};
-  print_conversion_summary(description, result, out);
-  if (profile && values["profile"].as<bool>()) print_profile(*profile, out);
   return 0;
 }
 

@@ -8,27 +8,15 @@
 namespace lrq::host {
 namespace {
 
-constexpr std::string_view kWeightSuffix = ".weight";
-
 TensorPlan plan_tensor(const SafetensorsEntry& entry, const ModelIndex& model,
-                       const ModelProfile& profile, const Format& format) {
+                       const SelectedProfile& profile, const QuantizationRoutes& routes) {
   const TensorInfo& info = entry.info;
-  LayerDecision decision = profile.classify(info, model);
-  TensorPlan plan{&entry, decision.action, std::move(decision.reason), "", {}, "", nullptr};
+  LayerRoute route = route_layer(info, model, profile, routes);
+  TensorPlan plan{&entry, route.action, std::move(route.reason), route.route, "", {}, "", nullptr};
   if (plan.action == LayerAction::remove) return plan;
-  if (plan.action == LayerAction::quantize && !info.name.ends_with(kWeightSuffix)) {
-    plan.action = LayerAction::keep;
-    plan.reason = "only .weight tensors are quantized";
-  }
   if (plan.action == LayerAction::quantize) {
-    if (const Acceptance acceptance = format.accepts(info); !acceptance.accepted) {
-      plan.action = LayerAction::keep;
-      plan.reason = "format: " + acceptance.reason;
-    }
-  }
-  if (plan.action == LayerAction::quantize) {
-    plan.prefix = info.name.substr(0, info.name.size() - kWeightSuffix.size());
-    LayerPlan layer = format.plan(plan.prefix, info);
+    plan.prefix = layer_name(info.name);
+    LayerPlan layer = route.route->format.object->plan(plan.prefix, info);
     plan.outputs = std::move(layer.tensors);
     plan.comfy_quant_json = std::move(layer.comfy_quant_json);
   } else {
@@ -103,15 +91,19 @@ std::map<std::string, std::string> ConversionPlan::quantized_layers() const {
   return layers;
 }
 
-ConversionPlan make_plan(const SafetensorsReader& input, const ModelProfile& profile,
-                         const Format& format, bool bias_correction) {
+ModelIndex model_index(const SafetensorsReader& input) {
   std::vector<TensorInfo> infos;
   for (const SafetensorsEntry& entry : input.entries())
     infos.push_back(entry.info);
-  const ModelIndex model(std::move(infos));
+  return ModelIndex(std::move(infos));
+}
+
+ConversionPlan make_plan(const SafetensorsReader& input, const SelectedProfile& profile,
+                         const QuantizationRoutes& routes, bool bias_correction) {
+  const ModelIndex model = model_index(input);
   ConversionPlan plan;
   for (const SafetensorsEntry& entry : input.entries()) {
-    plan.tensors.push_back(plan_tensor(entry, model, profile, format));
+    plan.tensors.push_back(plan_tensor(entry, model, profile, routes));
   }
   require_unique_names(plan);
   if (bias_correction) pair_biases(plan);

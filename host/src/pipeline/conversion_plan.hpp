@@ -1,24 +1,26 @@
 // What happens to every tensor of the input, decided before anything is written: the model profile
-// proposes, the format accepts or refuses the shape, and the output tensors are fixed.
+// proposes, override rules and heuristics decide (layer_routing.hpp), the format accepts or refuses
+// the shape, and the output tensors are fixed.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include "lrq/format.hpp"
 #include "lrq/model_profile.hpp"
 #include "lrq/safetensors.hpp"
+#include "pipeline/layer_routing.hpp"
 
 namespace lrq::host {
 
 struct TensorPlan {
   const SafetensorsEntry* entry = nullptr;
   LayerAction action = LayerAction::keep;
-  std::string reason;
-  std::string prefix;               // the layer prefix, for quantized weights
-  std::vector<TensorInfo> outputs;  // in file order; empty when removed
-  std::string comfy_quant_json;     // for quantized weights
+  std::string reason;                        // what decided (LayerRoute::reason)
+  const QuantizationRoute* route = nullptr;  // the format and optimizer of a quantized weight
+  std::string prefix;                        // the layer prefix, for quantized weights
+  std::vector<TensorInfo> outputs;           // in file order; empty when removed
+  std::string comfy_quant_json;              // for quantized weights
   // A quantized weight whose bias is corrected: that bias. A corrected bias: its weight.
   const SafetensorsEntry* partner = nullptr;
 };
@@ -33,9 +35,13 @@ struct ConversionPlan {
   std::map<std::string, std::string> quantized_layers() const;
 };
 
+// Every tensor of the input, in file order, with lookup by name.
+ModelIndex model_index(const SafetensorsReader& input);
+
 // With `bias_correction`, every quantized layer's float bias [rows] that is kept is paired with it
-// to be corrected. Throws lrq::Error (input) when two planned tensors would share a name.
-ConversionPlan make_plan(const SafetensorsReader& input, const ModelProfile& profile,
-                         const Format& format, bool bias_correction);
+// to be corrected, whatever its route. Throws lrq::Error (input) when two planned tensors would
+// share a name. The plan points into `routes`.
+ConversionPlan make_plan(const SafetensorsReader& input, const SelectedProfile& profile,
+                         const QuantizationRoutes& routes, bool bias_correction);
 
 }  // namespace lrq::host

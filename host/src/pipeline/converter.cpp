@@ -44,16 +44,15 @@ std::vector<const TensorPlan*> conversion_order(const ConversionPlan& plan) {
 // per layer. What a layer made for later positions waits in `pending_`.
 class ConversionRun {
  public:
-  ConversionRun(const SafetensorsReader& input, const ConversionPlan& plan,
-                const ConversionTools& tools, const ConversionSettings& settings,
-                WeightFeed& weights, OutputWriter& output)
+  ConversionRun(const SafetensorsReader& input, const ConversionPlan& plan, Backend& backend,
+                const ConversionSettings& settings, WeightFeed& weights, OutputWriter& output)
       : input_(input),
         plan_(plan),
-        tools_(tools),
+        backend_(backend),
         settings_(settings),
         weights_(weights),
         output_(output),
-        calibration_(tools.backend, settings.seed, settings.calib_samples) {}
+        calibration_(backend, settings.seed, settings.calib_samples) {}
 
   // False when the run was stopped (another thread failed).
   bool run() {
@@ -80,7 +79,7 @@ class ConversionRun {
                                                layer.entry->info.name + "'");
     }
     ConvertedLayer converted =
-        convert_layer(input_, layer, std::move(fed->weight), tools_, settings_, calibration_);
+        convert_layer(input_, layer, std::move(fed->weight), backend_, settings_, calibration_);
     converted.outcome.seconds = seconds_since(start);
     pending_.merge(converted.tensors);
     converted_.emplace(&layer, std::move(converted.outcome));
@@ -101,7 +100,7 @@ class ConversionRun {
 
   const SafetensorsReader& input_;
   const ConversionPlan& plan_;
-  const ConversionTools& tools_;
+  Backend& backend_;
   const ConversionSettings& settings_;
   WeightFeed& weights_;
   OutputWriter& output_;
@@ -113,13 +112,13 @@ class ConversionRun {
 // Runs the conversion on this thread and the feed and writer on theirs (when streaming); the
 // first failure of any of them, after all have stopped.
 std::vector<LayerOutcome> convert_tensors(const SafetensorsReader& input,
-                                          const ConversionPlan& plan, const ConversionTools& tools,
+                                          const ConversionPlan& plan, Backend& backend,
                                           const ConversionSettings& settings,
                                           SafetensorsWriter& writer, ConversionProgress* progress) {
   FirstFailure failure;
   OutputWriter output(input, plan, writer, progress, settings.streaming, failure);
-  WeightFeed weights(input, conversion_order(plan), tools.backend, settings.streaming, failure);
-  ConversionRun run(input, plan, tools, settings, weights, output);
+  WeightFeed weights(input, conversion_order(plan), backend, settings.streaming, failure);
+  ConversionRun run(input, plan, backend, settings, weights, output);
   try {
     if (run.run()) return output.finish();
   } catch (...) {
@@ -132,7 +131,7 @@ std::vector<LayerOutcome> convert_tensors(const SafetensorsReader& input,
 }  // namespace
 
 ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
-                         const ConversionTools& tools, const ConversionSettings& settings,
+                         Backend& backend, const ConversionSettings& settings,
                          const std::filesystem::path& output, ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
   std::optional<SafetensorsWriter> writer;
@@ -147,7 +146,7 @@ ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& p
   ConversionResult result;
   result.output = output;
   result.input_bytes = input.file_size();
-  result.layers = convert_tensors(input, plan, tools, settings, *writer, progress);
+  result.layers = convert_tensors(input, plan, backend, settings, *writer, progress);
   result.output_bytes = std::filesystem::file_size(output);
   result.seconds = seconds_since(start);
   return result;

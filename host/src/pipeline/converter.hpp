@@ -11,8 +11,6 @@
 #include <vector>
 
 #include "lrq/backend.hpp"
-#include "lrq/format.hpp"
-#include "lrq/optimizer.hpp"
 #include "pipeline/conversion_plan.hpp"
 
 namespace lrq::host {
@@ -30,6 +28,9 @@ struct LayerOutcome {
   std::string reason;
   // Quantized layers only:
   std::string comfy_format;
+  std::string format_label;  // the format plugin and its options: "fp8(scale=row)"
+  std::string optimizer;     // the optimizer plugin
+  std::string optimizer_label;
   std::string scale_layout;  // "per-tensor", "per-block 128x128", ...
   std::int64_t rank = 0;
   std::int64_t iterations = 0;
@@ -46,12 +47,6 @@ struct ConversionResult {
   std::uint64_t input_bytes = 0;
   std::uint64_t output_bytes = 0;
   double seconds = 0.0;
-};
-
-struct ConversionTools {
-  Format& format;
-  Optimizer& optimizer;
-  Backend& backend;
 };
 
 struct ConversionSettings {
@@ -73,8 +68,9 @@ class ConversionProgress {
                            std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
 };
 
+// Each layer is quantized with the format and optimizer of its plan, on `backend`.
 ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
-                         const ConversionTools& tools, const ConversionSettings& settings,
+                         Backend& backend, const ConversionSettings& settings,
                          const std::filesystem::path& output,
                          ConversionProgress* progress = nullptr);
 

@@ -50,13 +50,13 @@ double relative(double numerator, double denominator) {
 }
 
 RoundingResult optimize(const TensorPlan& weight_plan, const DeviceTensor& weight,
-                        const LayerQuantization& quantization, const ConversionTools& tools,
+                        const LayerQuantization& quantization, Backend& backend,
                         const ConversionSettings& settings) {
   const StageScope stage(Stage::optimize);
   const TensorInfo& info = weight_plan.entry->info;
-  RoundingResult rounded = tools.optimizer.optimize(
-      OptimizeRequest{tools.backend, info, weight, quantization,
-                      derive_seed(settings.seed, info.name), settings.reference_compat});
+  RoundingResult rounded = weight_plan.route->optimizer.object->optimize(
+      OptimizeRequest{backend, info, weight, quantization, derive_seed(settings.seed, info.name),
+                      settings.reference_compat});
   if (rounded.grid_values.shape != weight.shape || rounded.grid_values.dtype != DType::F32) {
     throw Error(ErrorCategory::plugin,
                 "the optimizer returned " + shape_to_string(rounded.grid_values.shape) +
@@ -102,29 +102,33 @@ DeviceTensor evaluate(LayerOutcome& outcome, const DeviceTensor& weight,
 }  // namespace
 
 ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight_plan,
-                             DeviceTensor uploaded, const ConversionTools& tools,
+                             DeviceTensor uploaded, Backend& backend,
                              const ConversionSettings& settings, CalibrationInputs& calibration) {
   const TensorInfo& info = weight_plan.entry->info;
-  Backend& backend = tools.backend;
+  const QuantizationRoute& route = *weight_plan.route;
+  const Format& format = *route.format.object;
   const DeviceTensor weight = [&] {
     const StageScope stage(Stage::upload);
     return backend.to_f32(std::exchange(uploaded, {}));  // frees the input-dtype copy
   }();
   const LayerQuantization quantization = [&] {
     const StageScope stage(Stage::quantize);
-    return tools.format.prepare(backend, info, weight);
+    return format.prepare(backend, info, weight);
   }();
-  RoundingResult rounded = optimize(weight_plan, weight, quantization, tools, settings);
+  RoundingResult rounded = optimize(weight_plan, weight, quantization, backend, settings);
   ConvertedLayer layer;
   {
     const StageScope stage(Stage::quantize);
     add_encoded(layer,
-                tools.format.encode(backend, weight_plan.prefix, rounded.grid_values, quantization),
-                weight_plan, tools.format);
+                format.encode(backend, weight_plan.prefix, rounded.grid_values, quantization),
+                weight_plan, format);
   }
 
   LayerOutcome& outcome = layer.outcome;
-  outcome.comfy_format = tools.format.comfy_format();
+  outcome.comfy_format = format.comfy_format();
+  outcome.format_label = route.format.label;
+  outcome.optimizer = route.optimizer.name;
+  outcome.optimizer_label = route.optimizer.label;
   outcome.scale_layout = quantization.layout.describe();
   outcome.rank = rounded.rank;
   outcome.iterations = rounded.iterations;

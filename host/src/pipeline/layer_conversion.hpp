@@ -18,9 +18,10 @@ struct ConvertedLayer {
   std::map<std::string, std::vector<std::byte>> tensors;
 };
 
-// `uploaded`: the weight as uploaded, in the input's dtype.
+// `uploaded`: the weight as uploaded, in the input's dtype. The weight's plan gives its format and
+// optimizer.
 ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight,
-                             DeviceTensor uploaded, const ConversionTools& tools,
+                             DeviceTensor uploaded, Backend& backend,
                              const ConversionSettings& settings, CalibrationInputs& calibration);
 
 }  // namespace lrq::host

@@ -28,6 +28,9 @@ Json layer_json(const LayerOutcome& layer) {
                {"reason", layer.reason}};
   if (layer.action != LayerAction::quantize) return json;
   json["format"] = layer.comfy_format;
+  json["format_label"] = layer.format_label;
+  json["optimizer"] = layer.optimizer;
+  json["optimizer_label"] = layer.optimizer_label;
   json["scale"] = layer.scale_layout;
   json["k"] = layer.rank;
   json["iterations"] = layer.iterations;

@@ -1,4 +1,4 @@
-// Numbers written in recipes and on the command line: the whole text must be the number.
+// Numbers and flags written in recipes and on the command line: the whole text must be the value.
 #pragma once
 
 #include <charconv>
@@ -18,6 +18,17 @@ std::optional<Number> parse_number(std::string_view text) {
   const auto [stop, error] = std::from_chars(begin, end, value);
   if (error != std::errc() || stop != end || begin == end) return std::nullopt;
   return value;
+}
+
+// YAML 1.1's spellings of true and false that yaml-cpp accepts; nothing for any other text.
+inline std::optional<bool> parse_flag(std::string_view text) {
+  if (text == "true" || text == "True" || text == "TRUE" || text == "yes" || text == "on") {
+    return true;
+  }
+  if (text == "false" || text == "False" || text == "FALSE" || text == "no" || text == "off") {
+    return false;
+  }
+  return std::nullopt;
 }
 
 }  // namespace lrq::host

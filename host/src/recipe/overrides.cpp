@@ -1,7 +1,5 @@
 #include "recipe/overrides.hpp"
 
-#include <algorithm>
-
 #include "lrq/error.hpp"
 #include "recipe/settings.hpp"
 #include "recipe/suggest.hpp"
@@ -33,8 +31,14 @@ PluginSelection* section_named(Recipe& recipe, const std::string& section) {
   return nullptr;
 }
 
-void set_option(PluginSelection& selection, const std::string& key, const std::string& value,
-                const Location& location) {
+void set_option(Recipe& recipe, PluginSelection& selection, const std::string& key,
+                const std::string& value, const Location& location) {
+  if (selection.section == "model") {
+    if (const Setting* setting = find_setting(key, model_host_settings())) {
+      assign_setting(recipe, *setting, value, false, location);
+      return;
+    }
+  }
   const bool names_plugin = key == (selection.section == "model" ? "profile" : "name");
   if (names_plugin) {  // another plugin: its options go back to their defaults, as with --format
     selection.name = value;
@@ -42,14 +46,7 @@ void set_option(PluginSelection& selection, const std::string& key, const std::s
     selection.options.clear();
     return;
   }
-  auto existing = std::find_if(selection.options.begin(), selection.options.end(),
-                               [&](const RawOption& option) { return option.key == key; });
-  RawOption option{key, value, "", location};
-  if (existing != selection.options.end()) {
-    *existing = std::move(option);
-  } else {
-    selection.options.push_back(std::move(option));
-  }
+  selection.set({key, value, "", location});
 }
 
 void apply_set(Recipe& recipe, const std::string& assignment) {
@@ -83,7 +80,7 @@ void apply_set(Recipe& recipe, const std::string& assignment) {
     fail(location, "unknown section '" + section + "'" +
                        did_you_mean(section, {"format", "optimizer", "model", "backend"}));
   }
-  set_option(*selection, key.substr(dot + 1), value, location);
+  set_option(recipe, *selection, key.substr(dot + 1), value, location);
 }
 
 }  // namespace
@@ -105,10 +102,16 @@ void apply_overrides(Recipe& recipe, const RecipeOverrides& overrides) {
     apply_set(recipe, assignment);
 }
 
-void require_paths(const Recipe& recipe) {
-  const Location where{recipe.source.string(), 1, 1};
-  if (recipe.input.empty()) fail(where, "missing key 'input' (or give --input)");
-  if (recipe.output.empty()) fail(where, "missing key 'output' (or give --output)");
+void require_input(const Recipe& recipe) {
+  if (recipe.input.empty()) {
+    fail({recipe.source.string(), 1, 1}, "missing key 'input' (or give --input)");
+  }
+}
+
+void require_output(const Recipe& recipe) {
+  if (recipe.output.empty()) {
+    fail({recipe.source.string(), 1, 1}, "missing key 'output' (or give --output)");
+  }
 }
 
 }  // namespace lrq::host

@@ -22,7 +22,8 @@ struct RecipeOverrides {
 
 void apply_overrides(Recipe& recipe, const RecipeOverrides& overrides);
 
-// Fails (recipe error) unless the recipe, with its overrides, names an input and an output.
-void require_paths(const Recipe& recipe);
+// Fail (recipe error) unless the recipe, with its overrides, names an input / an output.
+void require_input(const Recipe& recipe);
+void require_output(const Recipe& recipe);
 
 }  // namespace lrq::host

@@ -9,20 +9,10 @@
 namespace lrq::host {
 namespace {
 
-std::optional<bool> parse_bool(const std::string& text) {
-  if (text == "true" || text == "True" || text == "TRUE" || text == "yes" || text == "on") {
-    return true;
-  }
-  if (text == "false" || text == "False" || text == "FALSE" || text == "no" || text == "off") {
-    return false;
-  }
-  return std::nullopt;
-}
-
 std::optional<OptionValue> parse_value(OptionType type, const std::string& text) {
   switch (type) {
     case OptionType::boolean:
-      if (auto value = parse_bool(text)) return OptionValue(*value);
+      if (auto value = parse_flag(text)) return OptionValue(*value);
       return std::nullopt;
     case OptionType::integer:
       if (auto value = parse_number<std::int64_t>(text)) return OptionValue(*value);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,27 @@ struct PluginSelection {
   std::string name;
   Location location;  // of the name
   std::vector<RawOption> options;
+
+  // Replaces the option of the same key, or adds it.
+  void set(RawOption option);
+};
+
+// `model: {profile: auto}`, the default: the profile that recognises the input best.
+inline constexpr const char* kAutoProfile = "auto";
+
+// One rule of `overrides:`. The first rule whose `match` is found in a layer's name (the weight key
+// without ".weight") decides that layer.
+struct LayerOverride {
+  std::size_t index = 0;                  // in the recipe's list
+  std::string pattern;                    // as written
+  std::regex regex;                       // ECMAScript, searched unanchored
+  Location location;                      // of the rule
+  std::optional<PluginSelection> format;  // section "overrides[i].format"
+  std::optional<PluginSelection> optimizer;
+  bool skip = false;  // keep the layer unquantized
+
+  std::string label() const;  // "override[0] 'img_mlp'"
+  bool matches(const std::string& layer_name) const;
 };
 
 struct Recipe {
@@ -38,6 +60,11 @@ struct Recipe {
   PluginSelection optimizer;
   PluginSelection model;
   PluginSelection backend;
+  std::vector<LayerOverride> overrides;
+  // Host keys of the model section:
+  bool strict_profile = false;  // fail when the named profile does not recognise the input
+  bool heuristics = false;      // keep layers whose shape does not tile by the heuristic block
+  std::uint64_t heuristics_block_size = 0;  // 0: from the primary format
   std::uint64_t seed = 0;
   std::uint64_t calib_samples = 3072;  // rows of synthetic calibration input per input width
   bool bias_correction = true;

@@ -4,19 +4,6 @@
 #include "recipe/number_text.hpp"
 
 namespace lrq::host {
-namespace {
-
-std::optional<bool> parse_flag(const std::string& text) {
-  if (text == "true" || text == "True" || text == "TRUE" || text == "yes" || text == "on") {
-    return true;
-  }
-  if (text == "false" || text == "False" || text == "FALSE" || text == "no" || text == "off") {
-    return false;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 const std::vector<Setting>& recipe_settings() {
   static const std::vector<Setting> settings = {
@@ -29,8 +16,17 @@ const std::vector<Setting>& recipe_settings() {
   return settings;
 }
 
-const Setting* find_setting(std::string_view key) noexcept {
-  for (const Setting& setting : recipe_settings()) {
+const std::vector<Setting>& model_host_settings() {
+  static const std::vector<Setting> settings = {
+      {"strict", nullptr, &Recipe::strict_profile, 0},
+      {"heuristics", nullptr, &Recipe::heuristics, 0},
+      {"heuristics_block_size", &Recipe::heuristics_block_size, nullptr, 0},
+  };
+  return settings;
+}
+
+const Setting* find_setting(std::string_view key, const std::vector<Setting>& table) noexcept {
+  for (const Setting& setting : table) {
     if (key == setting.key) return &setting;
   }
   return nullptr;

@@ -1,5 +1,6 @@
-// The recipe's top-level scalar settings (seed, calibration, report, ...): one table, read from the
-// YAML file and from --set alike.
+// The recipe's scalar settings: the top-level ones (seed, calibration, report, ...) and the host's
+// keys of the model section (strict, heuristics, ...). One table each, read from the YAML file and
+// from --set alike.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,10 @@ struct Setting {
 };
 
 const std::vector<Setting>& recipe_settings();
-const Setting* find_setting(std::string_view key) noexcept;
+// Keys of the model section that the host reads; they never reach the profile's option schema.
+const std::vector<Setting>& model_host_settings();
+const Setting* find_setting(std::string_view key,
+                            const std::vector<Setting>& table = recipe_settings()) noexcept;
 
 // Parses `text` for the setting and stores it; a quoted value is a string, so never a number or a
 // boolean. Throws lrq::Error (recipe) naming `where` and the key.

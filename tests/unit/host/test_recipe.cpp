@@ -6,38 +6,11 @@
 #include "recipe/overrides.hpp"
 #include "recipe/plugin_options.hpp"
 #include "recipe/recipe.hpp"
+#include "recipe_test.hpp"
 #include "support/raw_safetensors.hpp"
-#include "support/temp_dir.hpp"
 
 namespace lrq::host {
 namespace {
-
-class RecipeTest : public ::testing::Test {
- protected:
-  std::filesystem::path write(const std::string& text) {
-    const auto path = directory_.file("recipe.yaml");
-    test::write_file(path, text);
-    return path;
-  }
-
-  // The message of the recipe error that loading (and, optionally, overriding) raises.
-  std::string error_of(const std::string& text, const RecipeOverrides& overrides = {}) {
-    const auto path = write(text);
-    try {
-      Recipe recipe = load_recipe(path);
-      apply_overrides(recipe, overrides);
-      require_paths(recipe);
-    } catch (const Error& error) {
-      EXPECT_EQ(error.category(), ErrorCategory::recipe) << error.what();
-      const std::string message = error.what();
-      const std::string prefix = path.string();
-      return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
-    }
-    return "no error";
-  }
-
-  test::TempDir directory_;
-};
 
 TEST_F(RecipeTest, ReadsEverySection) {
   const auto path = write(
@@ -74,7 +47,11 @@ TEST_F(RecipeTest, ReadsEverySection) {
 TEST_F(RecipeTest, DefaultsOptimizerModelBackendAndSeed) {
   const Recipe recipe = load_recipe(write("input: a\noutput: b\nformat: fp8\n"));
   EXPECT_EQ(recipe.optimizer.name, "rtn");
-  EXPECT_EQ(recipe.model.name, "generic");
+  EXPECT_EQ(recipe.model.name, "auto");
+  EXPECT_FALSE(recipe.strict_profile);
+  EXPECT_FALSE(recipe.heuristics);
+  EXPECT_EQ(recipe.heuristics_block_size, 0u);
+  EXPECT_TRUE(recipe.overrides.empty());
   EXPECT_EQ(recipe.backend.name, "cpu");
   EXPECT_EQ(recipe.seed, 0u);
   EXPECT_EQ(recipe.calib_samples, 3072u);
@@ -88,8 +65,8 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {ok + "optimiser: rtn\n",
        ":4:1: unknown key 'optimiser' (did you mean 'optimizer'?); recipe keys: lrq, input, "
-       "output, format, optimizer, model, backend, seed, calib_samples, bias_correction, "
-       "reference_compat, report"},
+       "output, format, optimizer, model, backend, overrides, seed, calib_samples, "
+       "bias_correction, reference_compat, report"},
       {ok + "seed: abc\n", ":4:1: 'seed' must be a non-negative integer, got 'abc'"},
       {ok + "seed: -3\n", ":4:1: 'seed' must be a non-negative integer, got '-3'"},
       {ok + "bias_correction: \"no\"\n",
@@ -112,7 +89,7 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {"input: a\n  output: b\n", ":2:9: invalid YAML: illegal map value"},
       {"- a\n- b\n",
        ":1:1: a recipe is a map of keys (lrq, input, output, format, optimizer, model, backend, "
-       "seed, calib_samples, bias_correction, reference_compat, report), got a list"},
+       "overrides, seed, calib_samples, bias_correction, reference_compat, report), got a list"},
   };
   for (const auto& [text, expected] : cases)
     EXPECT_EQ(error_of(text), expected) << text;

@@ -67,10 +67,10 @@ TEST(StageTiming, TheProfilingBackendCountsGemmFlopsInTheCurrentStage) {
   recipe.model = {"model", "generic", {"test", 0, 0}, {}};
   PluginRegistry registry;
   load_recipe_plugins(recipe, {LRQ_TEST_PLUGIN_DIRECTORY}, registry);
-  const ConfiguredPlugins plugins = configure_plugins(recipe, registry);
+  const std::unique_ptr<Backend> cpu = configure_backend(recipe, registry);
 
   const StageProfiling profiling;
-  ProfilingBackend backend(*plugins.backend);
+  ProfilingBackend backend(*cpu);
   const DeviceTensor a = backend.zeros({3, 5});  // used transposed: [5, 3]
   const DeviceTensor b = backend.zeros({3, 7});
   DeviceTensor c = backend.zeros({5, 7});

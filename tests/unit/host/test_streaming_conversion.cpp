@@ -32,14 +32,14 @@ class StreamingConversion : public ::testing::Test {
     apply_overrides(recipe, overrides);
     PluginRegistry registry;
     load_recipe_plugins(recipe, {LRQ_TEST_PLUGIN_DIRECTORY}, registry);
-    const ConfiguredPlugins plugins = configure_plugins(recipe, registry);
+    const std::unique_ptr<Backend> backend = configure_backend(recipe, registry);
+    const QuantizationRoutes routes = configure_routes(recipe, registry);
     const SafetensorsReader input(recipe.input);
-    const ConversionPlan plan =
-        make_plan(input, *plugins.model, *plugins.format, recipe.bias_correction);
+    const SelectedProfile profile = select_profile(recipe, registry, model_index(input));
+    const ConversionPlan plan = make_plan(input, profile, routes, recipe.bias_correction);
     ConversionSettings settings{recipe.seed, recipe.reference_compat, true, 256};
     settings.streaming = streaming;
-    return convert(input, plan, {*plugins.format, *plugins.optimizer, *plugins.backend}, settings,
-                   output);
+    return convert(input, plan, *backend, settings, output);
   }
 
   test::TempDir directory_;

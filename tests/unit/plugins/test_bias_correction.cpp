@@ -49,16 +49,15 @@ class BiasCorrectionTest : public ::testing::Test {
     writer.write("proj.weight", std::as_bytes(std::span(layer_.weight)));
     writer.commit();
     input_.emplace(path);
-    plan_ = host::make_plan(*input_, *profile_, *format_, true);
+    plan_ = host::make_plan(*input_, profile_, routes_, true);
   }
 
   host::ConvertedLayer convert(bool reference_compat) {
     host::CalibrationInputs calibration(*backend_, 7, kSamples);
-    const host::ConversionTools tools{*format_, *optimizer_, *backend_};
     const host::ConversionSettings settings{7, reference_compat, true, kSamples};
     const host::TensorPlan& weight = plan_.of("proj.weight");
     return host::convert_layer(*input_, weight, backend_->upload(input_->view(*weight.entry)),
-                               tools, settings, calibration);
+                               *backend_, settings, calibration);
   }
 
   std::vector<float> calibration_rows() {
@@ -104,9 +103,12 @@ class BiasCorrectionTest : public ::testing::Test {
   TempDir directory_;
   Layer layer_ = random_layer(3);
   std::unique_ptr<Backend> backend_ = make_backend("cpu");
-  std::unique_ptr<Format> format_ = make_format("fp8");
-  std::unique_ptr<Optimizer> optimizer_ = make_optimizer("rtn");
-  std::unique_ptr<ModelProfile> profile_ = make_model_profile("generic");
+  const host::QuantizationRoutes routes_{
+      std::make_shared<const host::QuantizationRoute>(host::QuantizationRoute{
+          {make_format("fp8"), "fp8", "fp8"}, {make_optimizer("rtn"), "rtn", "rtn"}}),
+      {},
+      0};
+  const host::SelectedProfile profile_{make_model_profile("generic"), "generic", {}, false};
   std::optional<SafetensorsReader> input_;
   host::ConversionPlan plan_;
 };

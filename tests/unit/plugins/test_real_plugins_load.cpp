@@ -14,7 +14,31 @@ TEST(RealPlugins, AllLoadWithoutRejections) {
   EXPECT_EQ(registry.names(PluginKind::format), (std::vector<std::string>{"fp8", "int8_block"}));
   EXPECT_EQ(registry.names(PluginKind::optimizer),
             (std::vector<std::string>{"adamw", "original", "radam", "rtn"}));
-  EXPECT_EQ(registry.names(PluginKind::model), (std::vector<std::string>{"generic"}));
+  EXPECT_EQ(registry.names(PluginKind::model), (std::vector<std::string>{"anima",
+                                                                         "boogu",
+                                                                         "distillation_large",
+                                                                         "distillation_small",
+                                                                         "flux",
+                                                                         "flux2",
+                                                                         "gemma4",
+                                                                         "generic",
+                                                                         "generic_text",
+                                                                         "hunyuan",
+                                                                         "ideogram4",
+                                                                         "krea2",
+                                                                         "lens",
+                                                                         "ltxv2",
+                                                                         "mistral",
+                                                                         "nerf_large",
+                                                                         "nerf_small",
+                                                                         "qwen",
+                                                                         "qwen35",
+                                                                         "radiance",
+                                                                         "t5xxl",
+                                                                         "visual",
+                                                                         "wan",
+                                                                         "zimage",
+                                                                         "zimage_refiner"}));
   const std::vector<std::string> backends =
       LRQ_TEST_CUDA_BACKENDS ? std::vector<std::string>{"cpu", "cublaslt", "cuda"}
                              : std::vector<std::string>{"cpu"};

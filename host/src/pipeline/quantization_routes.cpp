@@ -1,0 +1,68 @@
+#include "pipeline/quantization_routes.hpp"
+
+#include "pipeline/heuristics.hpp"
+#include "pipeline/plugin_creation.hpp"
+
+namespace lrq::host {
+namespace {
+
+template <class Interface, class Product>
+ConfiguredPlugin<Interface> configured(Created<Product> created, const PluginSelection& selection) {
+  return {std::move(created.object), selection.name, std::move(created.label)};
+}
+
+Created<Format> create_format(const PluginSelection& selection, const PluginRegistry& registry) {
+  return create_from(registry.format(selection.name), selection, PluginKind::format, registry);
+}
+
+Created<Optimizer> create_optimizer(const PluginSelection& selection,
+                                    const PluginRegistry& registry) {
+  return create_from(registry.optimizer(selection.name), selection, PluginKind::optimizer,
+                     registry);
+}
+
+// The rule's section, with the top-level section's options under its own when both name the same
+// plugin.
+PluginSelection inherited(const PluginSelection& rule, const PluginSelection& top_level) {
+  if (rule.name != top_level.name) return rule;
+  PluginSelection merged = rule;
+  merged.options = top_level.options;
+  for (const RawOption& option : rule.options)
+    merged.set(option);
+  return merged;
+}
+
+std::shared_ptr<const QuantizationRoute> route_of(const LayerOverride& rule, const Recipe& recipe,
+                                                  const QuantizationRoute& primary,
+                                                  const PluginRegistry& registry) {
+  if (rule.skip) return nullptr;
+  QuantizationRoute route = primary;
+  if (rule.format) {
+    route.format = configured<const Format>(
+        create_format(inherited(*rule.format, recipe.format), registry), *rule.format);
+  }
+  if (rule.optimizer) {
+    route.optimizer = configured<Optimizer>(
+        create_optimizer(inherited(*rule.optimizer, recipe.optimizer), registry), *rule.optimizer);
+  }
+  return std::make_shared<const QuantizationRoute>(std::move(route));
+}
+
+}  // namespace
+
+QuantizationRoutes configure_routes(const Recipe& recipe, const PluginRegistry& registry) {
+  Created<Format> format = create_format(recipe.format, registry);
+  const Options format_options = format.options;
+  const QuantizationRoute primary{
+      configured<const Format>(std::move(format), recipe.format),
+      configured<Optimizer>(create_optimizer(recipe.optimizer, registry), recipe.optimizer)};
+  QuantizationRoutes routes;
+  routes.primary = std::make_shared<const QuantizationRoute>(primary);
+  for (const LayerOverride& rule : recipe.overrides) {
+    routes.overrides.push_back({rule, route_of(rule, recipe, primary, registry)});
+  }
+  if (recipe.heuristics) routes.heuristic_block = heuristic_block_size(recipe, format_options);
+  return routes;
+}
+
+}  // namespace lrq::host

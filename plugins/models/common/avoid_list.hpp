@@ -1,0 +1,13 @@
+// The reference tool's generic avoid list (AVOID_KEY_NAMES, spec/model-profiles.md section 3):
+// names of layers never worth quantizing (norms, biases, embeddings, ...), matched as substrings
+// of the full key.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace lrq::models {
+
+std::span<const std::string_view> generic_avoid_list() noexcept;
+
+}  // namespace lrq::models
