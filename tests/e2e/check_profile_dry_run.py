@@ -8,7 +8,7 @@ tensors are quantized, nothing is written, and with `heuristics: true` exactly t
 whose shape does not tile by the block (the reference's --heur rule, computed here) are kept.
 
     check_profile_dry_run.py --host build/bin/lrq-host --fixture tests/fixtures/models/flux1-dev.txt \\
-        --work /tmp/dry --profile flux --counts 304,476,0
+        --work /tmp/dry --profile flux --counts 304,476,0 --heuristic-keeps 0
 """
 
 import argparse
@@ -50,6 +50,8 @@ def main():
     parser.add_argument("--work", required=True, type=pathlib.Path)
     parser.add_argument("--profile", required=True)
     parser.add_argument("--counts", required=True, help="quantize,keep,remove")
+    parser.add_argument("--heuristic-keeps", required=True, type=int,
+                        help="how many quantized layers heuristics keep")
     args = parser.parse_args()
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -79,6 +81,8 @@ def main():
     if still != expected:
         fail(f"heuristics kept {sorted(set(quantized) - still)[:5]}, expected "
              f"{sorted(set(quantized) - expected)[:5]}")
+    if len(quantized) - len(still) != args.heuristic_keeps:
+        fail(f"heuristics kept {len(quantized) - len(still)} layers, expected {args.heuristic_keeps}")
     for entry in heuristic["tensors"]:
         if entry["name"] in set(quantized) - still and "heuristic" not in entry["reason"]:
             fail(f"{entry['name']}: kept without naming the heuristic: {entry['reason']}")

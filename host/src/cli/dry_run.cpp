@@ -33,7 +33,7 @@ ActionCounts count_actions(const ConversionPlan& plan) {
 
 std::string route_text(const TensorPlan& tensor) {
   if (tensor.route == nullptr) return "";
-  return tensor.route->format.label + " / " + tensor.route->optimizer.label;
+  return tensor.route->label();
 }
 
 }  // namespace

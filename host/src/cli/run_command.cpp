@@ -58,9 +58,8 @@ std::vector<std::string> override_lines(const QuantizationRoutes& routes) {
   std::vector<std::string> lines;
   for (const OverrideRoute& override_route : routes.overrides) {
     const QuantizationRoute* route = override_route.route.get();
-    lines.push_back(
-        override_route.rule.label() + ": " +
-        (route == nullptr ? "skip" : route->format.label + " / " + route->optimizer.label));
+    lines.push_back(override_route.rule.label() + ": " +
+                    (route == nullptr ? "skip" : route->label()));
   }
   return lines;
 }

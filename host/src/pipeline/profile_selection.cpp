@@ -24,8 +24,10 @@ SelectedProfile detect_with(const PluginSelection& selection, const PluginRegist
 void warn_or_fail(const Recipe& recipe, const std::string& problem,
                   const std::string& consequence) {
   if (recipe.strict_profile) {
-    throw Error(ErrorCategory::recipe,
-                recipe.model.location.to_string() + ": " + problem + " (model: strict: true)");
+    // A recipe without a model section (strict set with --set) has only its file to point at.
+    const std::string where =
+        recipe.model.location.line > 0 ? recipe.model.location.to_string() : recipe.source.string();
+    throw Error(ErrorCategory::recipe, where + ": " + problem + " (model: strict: true)");
   }
   log(LogLevel::warning, problem + consequence);
 }

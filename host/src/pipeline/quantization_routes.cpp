@@ -50,6 +50,10 @@ std::shared_ptr<const QuantizationRoute> route_of(const LayerOverride& rule, con
 
 }  // namespace
 
+std::string QuantizationRoute::label() const {
+  return format.label + " / " + optimizer.label;
+}
+
 QuantizationRoutes configure_routes(const Recipe& recipe, const PluginRegistry& registry) {
   Created<Format> format = create_format(recipe.format, registry);
   const Options format_options = format.options;

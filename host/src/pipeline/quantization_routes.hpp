@@ -25,6 +25,8 @@ struct ConfiguredPlugin {
 struct QuantizationRoute {
   ConfiguredPlugin<const Format> format;
   ConfiguredPlugin<Optimizer> optimizer;
+
+  std::string label() const;  // "fp8(scale=row) / original"
 };
 
 struct OverrideRoute {

@@ -31,7 +31,9 @@ TableProfile::TableProfile(const ProfileTable& table, bool apply_avoid_list) : t
 }
 
 ProfileMatch TableProfile::detect(const ModelIndex& model) const {
-  if (!table_.detect) return {0, "not detected automatically; name it in the recipe"};
+  // Without a signature: as weak a claim as generic's, so `auto` never picks it and naming it
+  // (also with `strict`) is accepted.
+  if (!table_.detect) return {1, "no signature to detect it by; used when named"};
   return table_.detect(model);
 }
 

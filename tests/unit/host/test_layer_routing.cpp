@@ -117,9 +117,15 @@ TEST_F(LayerRouting, ARuleQuantizesOnlyTwoDimensionalWeightsItsFormatAccepts) {
             "keep: override[0] 'norm': only 2-D weights are quantized, not [128]");
   EXPECT_EQ(route_of("alpha.img_in.weight"),
             "keep: override[1] 'img_in': format: 64 columns not divisible by block size 128");
-  // A rule only ever matches weights: the bias of a kept layer stays a plain tensor.
-  EXPECT_EQ(plan_.of("alpha.blocks.0.img_mlp.0.bias").partner,
-            input_->find("alpha.blocks.0.img_mlp.0.weight"));
+}
+
+TEST_F(LayerRouting, TheBiasOfALayerARuleKeepsIsNotCorrected) {
+  plan("format: fp8\nmodel: alpha\noverrides: [{match: img_mlp, skip: true}]\n");
+  EXPECT_EQ(route_of("alpha.blocks.0.img_mlp.0.weight"), "keep: override[0] 'img_mlp': skip");
+  const TensorPlan& bias = plan_.of("alpha.blocks.0.img_mlp.0.bias");
+  EXPECT_EQ(bias.partner, nullptr);
+  EXPECT_EQ(bias.action, LayerAction::keep);
+  EXPECT_EQ(bias.reason.find("corrected"), std::string::npos) << bias.reason;
 }
 
 TEST_F(LayerRouting, ARuleInheritsTheTopLevelOptionsOnlyOfTheSamePlugin) {
