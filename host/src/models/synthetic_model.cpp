@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "lrq/error.hpp"
-#include "lrq/float_convert.hpp"
 #include "lrq/rng.hpp"
 #include "lrq/safetensors.hpp"
 #include "models/flux_shapes.hpp"
+#include "narrow_floats.hpp"
 #include "recipe/suggest.hpp"
 #include "seed.hpp"
 
@@ -68,20 +67,6 @@ std::vector<float> synthetic_values(const SyntheticTensor& tensor, Rng& rng) {
   return values;
 }
 
-std::vector<std::byte> encode_values(const std::vector<float>& values, DType dtype) {
-  std::vector<std::byte> bytes(values.size() * itemsize(dtype));
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (dtype == DType::F32) {
-      std::memcpy(bytes.data() + 4 * i, &values[i], 4);
-    } else {
-      const std::uint16_t bits =
-          dtype == DType::BF16 ? f32_to_bf16(values[i]) : f32_to_f16(values[i]);
-      std::memcpy(bytes.data() + 2 * i, &bits, 2);
-    }
-  }
-  return bytes;
-}
-
 }  // namespace
 
 std::vector<std::string> synthetic_model_names() {
@@ -139,7 +124,7 @@ void write_synthetic_model(const SyntheticModel& model, DType dtype, std::uint64
   SafetensorsWriter writer(output, plan, {{"lrq_synthetic_model", model.name}});
   for (const SyntheticTensor& tensor : model.tensors) {
     Rng rng(derive_seed(seed, tensor.name));
-    writer.write(tensor.name, encode_values(synthetic_values(tensor, rng), dtype));
+    writer.write(tensor.name, narrow_floats(synthetic_values(tensor, rng), dtype));
   }
   writer.commit();
 }

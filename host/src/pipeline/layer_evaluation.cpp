@@ -1,11 +1,11 @@
 #include "pipeline/layer_evaluation.hpp"
 
 #include <cmath>
-#include <cstring>
 #include <span>
 
 #include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"
+#include "narrow_floats.hpp"
 
 namespace lrq::host {
 namespace {
@@ -14,20 +14,6 @@ std::vector<float> download_floats(Backend& backend, const DeviceTensor& tensor)
   std::vector<float> values(static_cast<std::size_t>(tensor.elements()));
   backend.download(tensor, std::as_writable_bytes(std::span(values)));
   return values;
-}
-
-std::vector<std::byte> narrow(const std::vector<float>& values, DType dtype) {
-  std::vector<std::byte> bytes(values.size() * itemsize(dtype));
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (dtype == DType::F32) {
-      std::memcpy(bytes.data() + 4 * i, &values[i], 4);
-    } else {
-      const std::uint16_t bits =
-          dtype == DType::BF16 ? f32_to_bf16(values[i]) : f32_to_f16(values[i]);
-      std::memcpy(bytes.data() + 2 * i, &bits, 2);
-    }
-  }
-  return bytes;
 }
 
 }  // namespace
@@ -59,7 +45,7 @@ std::vector<std::byte> corrected_bias(Backend& backend, const TensorView& bias,
   const float sign = reference_sign ? -1.0f : 1.0f;
   for (std::size_t i = 0; i < corrected.size(); ++i)
     corrected[i] += sign * delta[i];
-  return narrow(corrected, bias.dtype);
+  return narrow_floats(corrected, bias.dtype);
 }
 
 }  // namespace lrq::host
