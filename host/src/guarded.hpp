@@ -159,6 +159,28 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
                    DeviceTensor& first_moment, DeviceTensor& second_moment) override {
     call(&Backend::moment_step, step, gradient, parameter, first_moment, second_moment);
   }
+  double dot(const DeviceTensor& a, const DeviceTensor& b) override {
+    return call(&Backend::dot, a, b);
+  }
+  DeviceTensor gather(const DeviceTensor& a, std::span<const std::int64_t> rows,
+                      std::span<const std::int64_t> cols) override {
+    return pin(call(&Backend::gather, a, rows, cols));
+  }
+  void add_diagonal(DeviceTensor& a, const DeviceTensor& d) override {
+    call(&Backend::add_diagonal, a, d);
+  }
+  CholeskyFactor cholesky(const DeviceTensor& a) override {
+    CholeskyFactor factor = call(&Backend::cholesky, a);
+    return {pin(std::move(factor.factor)), factor.positive_definite};
+  }
+  DeviceTensor lower_triangular_inverse(const DeviceTensor& lower) override {
+    return pin(call(&Backend::lower_triangular_inverse, lower));
+  }
+  DeviceTensor round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
+                                   const LayerQuantization& quantization,
+                                   const FeedbackRounding& step, DeviceTensor& values) override {
+    return pin(call(&Backend::round_with_feedback, w, u, quantization, step, values));
+  }
 };
 
 using GuardedFormat = Guarded<Format>;

@@ -51,6 +51,22 @@ struct MomentStep {
   float epsilon = 1e-8f;
 };
 
+// a = factor factorᵀ with factor lower triangular (zeros above the diagonal), for a symmetric
+// [n, n] matrix a. positive_definite is false when the factorization broke down (a is not
+// positive definite to working precision); factor is then meaningless.
+struct CholeskyFactor {
+  DeviceTensor factor;
+  bool positive_definite = false;
+};
+
+// Which columns one call of Backend::round_with_feedback rounds.
+struct FeedbackRounding {
+  std::int64_t first = 0;  // the step's first column
+  // The weight's own column index of each column of w (empty: the identity). When the columns
+  // were permuted (GPTQ's activation order) it picks each element's scale cell.
+  std::span<const std::int64_t> columns;
+};
+
 struct ErrorNorms {
   double reference = 0.0;  // ||reference||_F
   double error = 0.0;      // ||reference - approximation||_F
@@ -125,6 +141,37 @@ class Backend {
   virtual void moment_step(const MomentStep& step, const DeviceTensor& gradient,
                            DeviceTensor& parameter, DeviceTensor& first_moment,
                            DeviceTensor& second_moment) = 0;
+
+  // Sum of a ⊙ b over all elements (same shapes, F32), accumulated in double; deterministic.
+  virtual double dot(const DeviceTensor& a, const DeviceTensor& b) = 0;
+
+  // b[i, j] = a[rows[i], cols[j]] of a 2-D F32 tensor; an index of -1 gives 0, and an empty
+  // index list keeps that axis as it is.
+  virtual DeviceTensor gather(const DeviceTensor& a, std::span<const std::int64_t> rows,
+                              std::span<const std::int64_t> cols) = 0;
+
+  // a[i, i] += d[i] for a square [n, n] a and d [n] (F32).
+  virtual void add_diagonal(DeviceTensor& a, const DeviceTensor& d) = 0;
+
+  // See CholeskyFactor. Only the lower triangle of a is read.
+  virtual CholeskyFactor cholesky(const DeviceTensor& a) = 0;
+
+  // The inverse of a lower-triangular [n, n] matrix with a non-zero diagonal (its upper triangle
+  // is not read; the result's is zero).
+  virtual DeviceTensor lower_triangular_inverse(const DeviceTensor& lower) = 0;
+
+  // One step of GPTQ's sequential rounding over the n = u.shape[0] columns first .. first + n - 1
+  // of w, in order: for each such column c, with j = c - first and cell the scale cell of (row,
+  // columns[c]),
+  //   values[:, c] = round_even(clamp(w[:, c] * multiplier[cell], -max, max))   (grid values)
+  //   e[:, j]      = (w[:, c] - values[:, c] * scale[cell]) / u[j, j]
+  //   w[:, c2]    -= e[:, j] * u[j, c2 - first]   for every later column c2 of the step
+  // u [n, n] is the step's diagonal block of the upper-triangular Cholesky factor of H⁻¹. Writes
+  // those columns of `values` [rows, cols], leaves w's updated, and returns e [rows, n], whose
+  // product with the factor's rows spreads the step's error over the columns after it.
+  virtual DeviceTensor round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
+                                           const LayerQuantization& quantization,
+                                           const FeedbackRounding& step, DeviceTensor& values) = 0;
 };
 
 struct Availability {

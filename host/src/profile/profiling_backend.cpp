@@ -94,4 +94,33 @@ void ProfilingBackend::moment_step(const MomentStep& step, const DeviceTensor& g
   backend_.synchronize();
 }
 
+double ProfilingBackend::dot(const DeviceTensor& a, const DeviceTensor& b) {
+  return finished(backend_.dot(a, b));
+}
+
+DeviceTensor ProfilingBackend::gather(const DeviceTensor& a, std::span<const std::int64_t> rows,
+                                      std::span<const std::int64_t> cols) {
+  return finished(backend_.gather(a, rows, cols));
+}
+
+void ProfilingBackend::add_diagonal(DeviceTensor& a, const DeviceTensor& d) {
+  backend_.add_diagonal(a, d);
+  backend_.synchronize();
+}
+
+CholeskyFactor ProfilingBackend::cholesky(const DeviceTensor& a) {
+  return finished(backend_.cholesky(a));
+}
+
+DeviceTensor ProfilingBackend::lower_triangular_inverse(const DeviceTensor& lower) {
+  return finished(backend_.lower_triangular_inverse(lower));
+}
+
+DeviceTensor ProfilingBackend::round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
+                                                   const LayerQuantization& quantization,
+                                                   const FeedbackRounding& step,
+                                                   DeviceTensor& values) {
+  return finished(backend_.round_with_feedback(w, u, quantization, step, values));
+}
+
 }  // namespace lrq::host

@@ -35,6 +35,15 @@ class ProfilingBackend final : public Backend {
   double sum_of_squares(const DeviceTensor& x) override;
   void moment_step(const MomentStep& step, const DeviceTensor& gradient, DeviceTensor& parameter,
                    DeviceTensor& first_moment, DeviceTensor& second_moment) override;
+  double dot(const DeviceTensor& a, const DeviceTensor& b) override;
+  DeviceTensor gather(const DeviceTensor& a, std::span<const std::int64_t> rows,
+                      std::span<const std::int64_t> cols) override;
+  void add_diagonal(DeviceTensor& a, const DeviceTensor& d) override;
+  CholeskyFactor cholesky(const DeviceTensor& a) override;
+  DeviceTensor lower_triangular_inverse(const DeviceTensor& lower) override;
+  DeviceTensor round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
+                                   const LayerQuantization& quantization,
+                                   const FeedbackRounding& step, DeviceTensor& values) override;
 
  private:
   // The result of a call that queued work, once that work is done.

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cpu_cholesky.hpp"
 #include "cpu_elementwise.hpp"
 #include "cpu_gemm.hpp"
+#include "cpu_indexing.hpp"
 #include "cpu_kernels.hpp"
 #include "cpu_qr.hpp"
 #include "cpu_svd.hpp"
@@ -41,6 +43,27 @@ void require_like(const DeviceTensor& tensor, const DeviceTensor& like, const ch
     throw Error(ErrorCategory::internal,
                 std::string("cpu backend: ") + operation + " needs F32 tensors of one shape, got " +
                     shape_to_string(like.shape) + " and " + shape_to_string(tensor.shape));
+  }
+}
+
+MatrixShape square_matrix(const DeviceTensor& tensor, const char* operation) {
+  const MatrixShape shape = matrix_shape(tensor, operation);
+  if (shape.rows != shape.cols) {
+    throw Error(ErrorCategory::internal, std::string("cpu backend: ") + operation +
+                                             " of a non-square matrix " +
+                                             shape_to_string(tensor.shape));
+  }
+  return shape;
+}
+
+void require_indices(std::span<const std::int64_t> indices, std::int64_t lowest,
+                     std::int64_t extent, const char* operation) {
+  for (const std::int64_t index : indices) {
+    if (index < lowest || index >= extent) {
+      throw Error(ErrorCategory::internal,
+                  std::string("cpu backend: ") + operation + " index " + std::to_string(index) +
+                      " outside [" + std::to_string(lowest) + ", " + std::to_string(extent) + ")");
+    }
   }
 }
 
@@ -226,6 +249,74 @@ void CpuBackend::moment_step(const MomentStep& step, const DeviceTensor& gradien
   moment_step_f32(step, data_of<const float>(gradient), data_of<float>(parameter),
                   data_of<float>(first_moment), data_of<float>(second_moment),
                   element_count_of(gradient), threads_);
+}
+
+double CpuBackend::dot(const DeviceTensor& a, const DeviceTensor& b) {
+  require_like(b, a, "dot");
+  return dot_f32(data_of<const float>(a), data_of<const float>(b), element_count_of(a), threads_);
+}
+
+DeviceTensor CpuBackend::gather(const DeviceTensor& a, std::span<const std::int64_t> rows,
+                                std::span<const std::int64_t> cols) {
+  const MatrixShape shape = matrix_shape(a, "gather");
+  require_indices(rows, -1, shape.rows, "gather");
+  require_indices(cols, -1, shape.cols, "gather");
+  DeviceTensor result =
+      allocate(DType::F32, {rows.empty() ? shape.rows : static_cast<std::int64_t>(rows.size()),
+                            cols.empty() ? shape.cols : static_cast<std::int64_t>(cols.size())});
+  gather_f32(data_of<const float>(a), shape, rows, cols, data_of<float>(result), threads_);
+  return result;
+}
+
+void CpuBackend::add_diagonal(DeviceTensor& a, const DeviceTensor& d) {
+  const MatrixShape shape = square_matrix(a, "add_diagonal");
+  if (d.dtype != DType::F32 || d.shape != Shape{shape.rows}) {
+    throw Error(ErrorCategory::internal, "cpu backend: add_diagonal of " +
+                                             shape_to_string(d.shape) + " to " +
+                                             shape_to_string(a.shape));
+  }
+  add_diagonal_f32(data_of<float>(a), shape.rows, data_of<const float>(d));
+}
+
+CholeskyFactor CpuBackend::cholesky(const DeviceTensor& a) {
+  const MatrixShape shape = square_matrix(a, "cholesky");
+  CholeskyFactor result{allocate(DType::F32, a.shape), false};
+  result.positive_definite =
+      cholesky_lower(data_of<const float>(a), shape.rows, data_of<float>(result.factor));
+  return result;
+}
+
+DeviceTensor CpuBackend::lower_triangular_inverse(const DeviceTensor& lower) {
+  const MatrixShape shape = square_matrix(lower, "lower_triangular_inverse");
+  DeviceTensor inverse = allocate(DType::F32, lower.shape);
+  invert_lower_triangular(data_of<const float>(lower), shape.rows, data_of<float>(inverse),
+                          threads_);
+  return inverse;
+}
+
+DeviceTensor CpuBackend::round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
+                                             const LayerQuantization& quantization,
+                                             const FeedbackRounding& step, DeviceTensor& values) {
+  const MatrixShape shape = matrix_shape(w, "round_with_feedback");
+  const MatrixShape block = square_matrix(u, "round_with_feedback");
+  require_like(values, w, "round_with_feedback");
+  require_cells(quantization.multiplier, shape, quantization.layout, "round_with_feedback");
+  require_cells(quantization.scale, shape, quantization.layout, "round_with_feedback");
+  if (step.first < 0 || step.first + block.rows > shape.cols ||
+      (!step.columns.empty() && static_cast<std::int64_t>(step.columns.size()) != shape.cols)) {
+    throw Error(ErrorCategory::internal,
+                "cpu backend: round_with_feedback of columns " + std::to_string(step.first) +
+                    " + " + std::to_string(block.rows) + " of " + describe(shape) + " with " +
+                    std::to_string(step.columns.size()) + " column indices");
+  }
+  require_indices(step.columns, 0, shape.cols, "round_with_feedback");
+  DeviceTensor errors = allocate(DType::F32, {shape.rows, block.rows});
+  round_with_feedback_f32(
+      {data_of<float>(w), data_of<const float>(u), block.rows,
+       data_of<const float>(quantization.multiplier), data_of<const float>(quantization.scale),
+       data_of<float>(values), data_of<float>(errors)},
+      shape, quantization.layout, quantization.grid, step, threads_);
+  return errors;
 }
 
 std::string CpuBackendFactory::description() const {

@@ -47,18 +47,22 @@ void axpby_f32(float alpha, const float* x, float beta, float* y, std::size_t co
   });
 }
 
-double sum_of_squares_f32(const float* x, std::size_t count, int threads) {
+double dot_f32(const float* a, const float* b, std::size_t count, int threads) {
   std::vector<double> sums(static_cast<std::size_t>(chunks_of(count)));
   for_each_chunk(count, threads, [&](std::int64_t first, std::int64_t end) {
     double sum = 0.0;
     for (std::int64_t i = first; i < end; ++i)
-      sum += static_cast<double>(x[i]) * x[i];
+      sum += static_cast<double>(a[i]) * b[i];
     sums[static_cast<std::size_t>(first / kChunk)] = sum;
   });
   double total = 0.0;
   for (double sum : sums)
     total += sum;
   return total;
+}
+
+double sum_of_squares_f32(const float* x, std::size_t count, int threads) {
+  return dot_f32(x, x, count, threads);
 }
 
 void moment_step_f32(const MomentStep& step, const float* gradient, float* parameter,

@@ -14,6 +14,9 @@ void fill_zeros(float* x, std::size_t count, int threads);
 // y = alpha x + beta y; y is not read when beta is 0.
 void axpby_f32(float alpha, const float* x, float beta, float* y, std::size_t count, int threads);
 
+// Sum of a * b in double.
+double dot_f32(const float* a, const float* b, std::size_t count, int threads);
+
 // Sum of x^2 in double.
 double sum_of_squares_f32(const float* x, std::size_t count, int threads);
 

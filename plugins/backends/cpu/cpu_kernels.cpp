@@ -208,6 +208,37 @@ void dequantize_values(const float* values, MatrixShape shape, const float* scal
       });
 }
 
+void round_with_feedback_f32(const FeedbackArrays& arrays, MatrixShape shape,
+                             const ScaleLayout& layout, const Grid& grid,
+                             const FeedbackRounding& step, int threads) {
+  const std::int64_t runs = runs_per_row(shape, layout);
+  const std::int64_t n = arrays.n;
+  const float limit = grid.max_abs;
+  // Rows are independent: each is rounded column after column, its error fed forward in order.
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t row = 0; row < shape.rows; ++row) {
+    float* w = arrays.w + row * shape.cols + step.first;
+    float* values = arrays.values + row * shape.cols + step.first;
+    float* errors = arrays.errors + row * n;
+    for (std::int64_t j = 0; j < n; ++j) {
+      const std::int64_t c = step.first + j;
+      const std::int64_t col = step.columns.empty() ? c : step.columns[static_cast<std::size_t>(c)];
+      const std::int64_t run =
+          layout.granularity == ScaleGranularity::block ? col / layout.block : 0;
+      const std::int64_t cell = cell_index(layout, row, run, runs);
+      const float x = w[j];
+      const float value =
+          round_to_grid(std::clamp(x * arrays.multiplier[cell], -limit, limit), grid.kind);
+      values[j] = value;
+      const float error = (x - value * arrays.scale[cell]) / arrays.u[j * n + j];
+      errors[j] = error;
+      const float* u_row = arrays.u + j * n;
+      for (std::int64_t later = j + 1; later < n; ++later)
+        w[later] -= error * u_row[later];
+    }
+  }
+}
+
 ErrorNorms quantization_error_of(const float* reference, const float* values, MatrixShape shape,
                                  const float* scale, const ScaleLayout& layout, int threads) {
   // One partial sum per row, each row summed by one thread in column order, then the rows in

@@ -34,6 +34,21 @@ std::int64_t encode_grid_values(const float* values, std::size_t count, const Gr
 void dequantize_values(const float* values, MatrixShape shape, const float* scale,
                        const ScaleLayout& layout, float* weight, int threads);
 
+// Backend::round_with_feedback on host arrays: w and values [shape], u [n, n], errors [rows, n];
+// `columns` is empty or holds shape.cols indices (already checked).
+struct FeedbackArrays {
+  float* w;
+  const float* u;
+  std::int64_t n;
+  const float* multiplier;
+  const float* scale;
+  float* values;
+  float* errors;
+};
+void round_with_feedback_f32(const FeedbackArrays& arrays, MatrixShape shape,
+                             const ScaleLayout& layout, const Grid& grid,
+                             const FeedbackRounding& step, int threads);
+
 ErrorNorms quantization_error_of(const float* reference, const float* values, MatrixShape shape,
                                  const float* scale, const ScaleLayout& layout, int threads);
 

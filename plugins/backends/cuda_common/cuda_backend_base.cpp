@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <string>
 
 #include "cuda_check.hpp"
@@ -75,6 +76,30 @@ struct CudaBackendBase::State {
     download_to_host(tensor.data,
                      std::as_writable_bytes(std::span(values, tensor.bytes() / sizeof(T))),
                      context->compute());
+  }
+
+  // Sum of a * b over all elements, in double, read back.
+  double sum_of_products(const DeviceTensor& a, const DeviceTensor& b) {
+    const cudaStream_t stream = enter().compute();
+    wait_for(a);
+    wait_for(b);
+    const CellTiling tiling = cell_tiling(1, a.elements(), {ScaleGranularity::tensor, 0});
+    DeviceTensor partials = allocate(DType::F64, {2 * tiling.tiles});
+    DeviceTensor sums = allocate(DType::F64, {2});
+    cuda::sum_of_products(static_cast<const float*>(a.data), static_cast<const float*>(b.data),
+                          a.elements(), data_of<double>(partials), data_of<double>(sums), stream);
+    double host_sums[2] = {0.0, 0.0};
+    read(sums, host_sums);
+    return host_sums[0];
+  }
+
+  // A host index list on the device (empty: none), ready for the compute stream.
+  DeviceTensor indices(std::span<const std::int64_t> values) {
+    if (values.empty()) return {};
+    DeviceTensor tensor = uploader.upload(
+        TensorView{DType::I64, {static_cast<std::int64_t>(values.size())}, std::as_bytes(values)});
+    wait_for(tensor);
+    return tensor;
   }
 
   DenseSolver& solver() {
@@ -264,16 +289,12 @@ double CudaBackendBase::sum_of_squares(const DeviceTensor& x) {
     throw Error(ErrorCategory::internal, "cuda backend: sum_of_squares of a " +
                                              std::string(safetensors_name(x.dtype)) + " tensor");
   }
-  DeviceContext& context = state_->enter();
-  state_->wait_for(x);
-  const CellTiling tiling = cell_tiling(1, x.elements(), {ScaleGranularity::tensor, 0});
-  DeviceTensor partials = state_->allocate(DType::F64, {2 * tiling.tiles});
-  DeviceTensor sums = state_->allocate(DType::F64, {2});
-  cuda::sum_of_squares(data_of<const float>(x), x.elements(), data_of<double>(partials),
-                       data_of<double>(sums), context.compute());
-  double host_sums[2] = {0.0, 0.0};
-  state_->read(sums, host_sums);
-  return host_sums[0];
+  return state_->sum_of_products(x, x);
+}
+
+double CudaBackendBase::dot(const DeviceTensor& a, const DeviceTensor& b) {
+  require_like(b, a, "dot");
+  return state_->sum_of_products(a, b);
 }
 
 void CudaBackendBase::moment_step(const MomentStep& step, const DeviceTensor& gradient,
@@ -292,6 +313,85 @@ void CudaBackendBase::moment_step(const MomentStep& step, const DeviceTensor& gr
   cuda::moment_step(scalars, data_of<const float>(gradient), data_of<float>(parameter),
                     data_of<float>(first_moment), data_of<float>(second_moment),
                     gradient.elements(), context.compute());
+}
+
+DeviceTensor CudaBackendBase::gather(const DeviceTensor& a, std::span<const std::int64_t> rows,
+                                     std::span<const std::int64_t> cols) {
+  const MatrixShape shape = require_matrix(a, "gather");
+  require_indices(rows, -1, shape.rows, "gather");
+  require_indices(cols, -1, shape.cols, "gather");
+  DeviceContext& context = state_->enter();
+  state_->wait_for(a);
+  const DeviceTensor row_index = state_->indices(rows);
+  const DeviceTensor col_index = state_->indices(cols);
+  const std::int64_t out_rows = rows.empty() ? shape.rows : static_cast<std::int64_t>(rows.size());
+  const std::int64_t out_cols = cols.empty() ? shape.cols : static_cast<std::int64_t>(cols.size());
+  DeviceTensor result = state_->allocate(DType::F32, {out_rows, out_cols});
+  cuda::gather(data_of<const float>(a), shape.cols, data_of<const std::int64_t>(row_index),
+               data_of<const std::int64_t>(col_index), out_rows, out_cols, data_of<float>(result),
+               context.compute());
+  return result;
+}
+
+void CudaBackendBase::add_diagonal(DeviceTensor& a, const DeviceTensor& d) {
+  const MatrixShape shape = require_square(a, "add_diagonal");
+  if (d.dtype != DType::F32 || d.shape != Shape{shape.rows}) {
+    throw Error(ErrorCategory::internal, "cuda backend: add_diagonal of " +
+                                             shape_to_string(d.shape) + " to " +
+                                             shape_to_string(a.shape));
+  }
+  DeviceContext& context = state_->enter();
+  state_->wait_for(a);
+  state_->wait_for(d);
+  cuda::add_diagonal(data_of<float>(a), data_of<const float>(d), shape.rows, context.compute());
+}
+
+CholeskyFactor CudaBackendBase::cholesky(const DeviceTensor& a) {
+  require_square(a, "cholesky");
+  state_->enter();
+  state_->wait_for(a);
+  return state_->solver().cholesky(a);
+}
+
+DeviceTensor CudaBackendBase::lower_triangular_inverse(const DeviceTensor& lower) {
+  require_square(lower, "lower_triangular_inverse");
+  state_->enter();
+  state_->wait_for(lower);
+  return state_->solver().lower_triangular_inverse(lower);
+}
+
+DeviceTensor CudaBackendBase::round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
+                                                  const LayerQuantization& quantization,
+                                                  const FeedbackRounding& step,
+                                                  DeviceTensor& values) {
+  const MatrixShape shape = require_matrix(w, "round_with_feedback");
+  const MatrixShape block = require_square(u, "round_with_feedback");
+  require_like(values, w, "round_with_feedback");
+  const CellTiling tiling = cell_tiling(shape.rows, shape.cols, quantization.layout);
+  require_cells(quantization.multiplier, tiling, quantization.layout, "round_with_feedback");
+  require_cells(quantization.scale, tiling, quantization.layout, "round_with_feedback");
+  if (step.first < 0 || step.first + block.rows > shape.cols ||
+      (!step.columns.empty() && static_cast<std::int64_t>(step.columns.size()) != shape.cols)) {
+    throw Error(ErrorCategory::internal,
+                "cuda backend: round_with_feedback of columns " + std::to_string(step.first) +
+                    " + " + std::to_string(block.rows) + " of " + shape_to_string(w.shape) +
+                    " with " + std::to_string(step.columns.size()) + " column indices");
+  }
+  require_indices(step.columns, 0, shape.cols, "round_with_feedback");
+  DeviceContext& context = state_->enter();
+  for (const DeviceTensor* tensor : std::initializer_list<const DeviceTensor*>{
+           &w, &u, &values, &quantization.multiplier, &quantization.scale}) {
+    state_->wait_for(*tensor);
+  }
+  const DeviceTensor columns = state_->indices(step.columns);
+  DeviceTensor errors = state_->allocate(DType::F32, {shape.rows, block.rows});
+  cuda::round_with_feedback(
+      {data_of<float>(w), shape.rows, shape.cols, step.first, data_of<const std::int64_t>(columns),
+       data_of<const float>(u), block.rows, data_of<const float>(quantization.multiplier),
+       data_of<const float>(quantization.scale), quantization.layout, quantization.grid,
+       data_of<float>(values), data_of<float>(errors)},
+      context.compute());
+  return errors;
 }
 
 cudaStream_t CudaBackendBase::compute_stream() const noexcept {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "cuda_check.hpp"
 #include "kernels.hpp"
@@ -116,6 +117,65 @@ SvdFactors DenseSolver::svd(const DeviceTensor& a) {
                     (status > 0 ? " (superdiagonals that did not converge)" : " (bad argument)"));
   }
   return factors;
+}
+
+// Read as column-major, the row-major a is aᵀ = a (symmetric) and its lower triangle is the
+// column-major upper one: potrf of that upper triangle gives r with a = rᵀr column-major, whose
+// row-major reading is l = rᵀ. The other triangle still holds a's entries and is zeroed.
+CholeskyFactor DenseSolver::cholesky(const DeviceTensor& a) {
+  const std::int64_t size = a.shape[0];
+  CholeskyFactor result{allocate(DType::F32, a.shape), true};
+  if (size == 0) return result;
+  const int n = solver_extent(size, "cholesky");
+  const cudaStream_t stream = context_.compute();
+  LRQ_CUDA_CHECK(
+      cudaMemcpyAsync(result.factor.data, a.data, a.bytes(), cudaMemcpyDeviceToDevice, stream));
+  int work_size = 0;
+  LRQ_CUSOLVER_CHECK(cusolverDnSpotrf_bufferSize(handle_.get(), CUBLAS_FILL_MODE_UPPER, n,
+                                                 floats(result.factor), n, &work_size));
+  DeviceTensor work = allocate(DType::F32, {std::max(work_size, 1)});
+  DeviceTensor info = allocate(DType::I32, {1});
+  LRQ_CUSOLVER_CHECK(cusolverDnSpotrf(handle_.get(), CUBLAS_FILL_MODE_UPPER, n,
+                                      floats(result.factor), n, floats(work), work_size,
+                                      static_cast<int*>(info.data)));
+  zero_upper_triangle(floats(result.factor), size, stream);
+  int status = 0;
+  LRQ_CUDA_CHECK(
+      cudaMemcpyAsync(&status, info.data, sizeof status, cudaMemcpyDeviceToHost, stream));
+  LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (status < 0) {
+    throw Error(ErrorCategory::internal, "cuda backend: cusolverDnSpotrf returned info " +
+                                             std::to_string(status) + " (bad argument)");
+  }
+  result.positive_definite = status == 0;  // > 0: the leading minor of that order is not
+  return result;
+}
+
+// The column-major reading of the row-major lower l is the upper lᵀ, whose inverse (l⁻¹)ᵀ reads
+// back row-major as l⁻¹.
+DeviceTensor DenseSolver::lower_triangular_inverse(const DeviceTensor& lower) {
+  const std::int64_t n = lower.shape[0];
+  DeviceTensor inverse = allocate(DType::F32, lower.shape);
+  if (n == 0) return inverse;
+  const cudaStream_t stream = context_.compute();
+  LRQ_CUDA_CHECK(
+      cudaMemcpyAsync(inverse.data, lower.data, lower.bytes(), cudaMemcpyDeviceToDevice, stream));
+  std::size_t device_bytes = 0;
+  std::size_t host_bytes = 0;
+  LRQ_CUSOLVER_CHECK(cusolverDnXtrtri_bufferSize(handle_.get(), CUBLAS_FILL_MODE_UPPER,
+                                                 CUBLAS_DIAG_NON_UNIT, n, CUDA_R_32F, inverse.data,
+                                                 n, &device_bytes, &host_bytes));
+  DeviceTensor work =
+      allocate(DType::U8, {static_cast<std::int64_t>(std::max<std::size_t>(device_bytes, 1))});
+  std::vector<std::byte> host_work(std::max<std::size_t>(host_bytes, 1));
+  DeviceTensor info = allocate(DType::I32, {1});
+  LRQ_CUSOLVER_CHECK(cusolverDnXtrtri(handle_.get(), CUBLAS_FILL_MODE_UPPER, CUBLAS_DIAG_NON_UNIT,
+                                      n, CUDA_R_32F, inverse.data, n, work.data, device_bytes,
+                                      host_work.data(), host_bytes, static_cast<int*>(info.data)));
+  zero_upper_triangle(floats(inverse), n, stream);
+  // The host workspace must outlive the call's use of it.
+  if (host_bytes > 0) LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return inverse;
 }
 
 }  // namespace lrq::cuda

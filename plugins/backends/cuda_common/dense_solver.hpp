@@ -1,5 +1,6 @@
-// QR and SVD through cuSOLVER's dense LAPACK-style routines, which work on column-major matrices:
-// the row-major tensors are transposed in and out by kernels of our own.
+// QR, SVD, Cholesky and triangular inversion through cuSOLVER's dense LAPACK-style routines, which
+// work on column-major matrices: the row-major tensors are transposed in and out by kernels of our
+// own.
 #pragma once
 
 #include <cusolverDn.h>
@@ -28,6 +29,10 @@ class DenseSolver {
   // Xgesvdp is 4-5 times faster but wrong for rank-deficient input, and gesvdj at its default
   // tolerance leaves u orthogonal to only about 1e-3.)
   SvdFactors svd(const DeviceTensor& a);
+  // potrf; waits for the result, to report whether a was positive definite.
+  CholeskyFactor cholesky(const DeviceTensor& a);
+  // trtri of the lower triangle; queued, not waited for.
+  DeviceTensor lower_triangular_inverse(const DeviceTensor& lower);
 
  private:
   DeviceTensor allocate(DType dtype, const Shape& shape);

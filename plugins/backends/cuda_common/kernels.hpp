@@ -61,10 +61,10 @@ void quantization_error_sums(const float* reference, const float* values, const 
                              const CellTiling& tiling, double* partials, double* sums,
                              cudaStream_t stream);
 
-// Sum of x^2 into sums[0] (sums[1] is set to 0), through `partials`: 2 * tiles doubles of the
+// Sum of a * b into sums[0] (sums[1] is set to 0), through `partials`: 2 * tiles doubles of the
 // per-tensor tiling of [1, count].
-void sum_of_squares(const float* x, std::int64_t count, double* partials, double* sums,
-                    cudaStream_t stream);
+void sum_of_products(const float* a, const float* b, std::int64_t count, double* partials,
+                     double* sums, cudaStream_t stream);
 
 // y = alpha x + beta y, y not read when beta is 0.
 void axpby(float alpha, const float* x, float beta, float* y, std::int64_t count,
@@ -92,6 +92,36 @@ void transpose(const float* input, std::int64_t rows, std::int64_t cols, float* 
 // dimension `ld`, zeros below the diagonal.
 void upper_triangle(const float* column_major, std::int64_t ld, std::int64_t n, float* r,
                     cudaStream_t stream);
+
+// b [out_rows, out_cols] = a [rows, cols] at rows[i], cols[j] (device arrays of int64; nullptr:
+// the identity; -1 gives 0).
+void gather(const float* a, std::int64_t cols, const std::int64_t* row_index,
+            const std::int64_t* col_index, std::int64_t out_rows, std::int64_t out_cols, float* b,
+            cudaStream_t stream);
+
+// a[i, i] += d[i] for a [n, n].
+void add_diagonal(float* a, const float* d, std::int64_t n, cudaStream_t stream);
+
+// Zeros the strictly upper triangle of a row-major [n, n] matrix.
+void zero_upper_triangle(float* a, std::int64_t n, cudaStream_t stream);
+
+// Backend::round_with_feedback on device arrays; `columns` is nullptr for the identity.
+struct FeedbackStep {
+  float* w;
+  std::int64_t rows;
+  std::int64_t cols;
+  std::int64_t first;
+  const std::int64_t* columns;
+  const float* u;
+  std::int64_t n;
+  const float* multiplier;
+  const float* scale;
+  ScaleLayout layout;
+  Grid grid;
+  float* values;
+  float* errors;
+};
+void round_with_feedback(const FeedbackStep& step, cudaStream_t stream);
 
 // Signs each pair (column i of u, column i of v), both [n, n] row-major, so that the first entry
 // of largest magnitude in u's column is positive: the cpu backend's convention.

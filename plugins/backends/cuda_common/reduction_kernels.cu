@@ -32,14 +32,11 @@ __global__ void quantization_error_tiles(const float* reference, const float* va
   }
 }
 
-__global__ void square_tiles(const float* x, CellTiling tiling, double* partials) {
+__global__ void product_tiles(const float* a, const float* b, CellTiling tiling, double* partials) {
   __shared__ double shared[kThreads];
   const Tile tile = tile_at(tiling, blockIdx.x);
   double sum = 0.0;
-  for_each_element(tiling, tile, [&](std::int64_t i) {
-    const double value = x[i];
-    sum += value * value;
-  });
+  for_each_element(tiling, tile, [&](std::int64_t i) { sum += static_cast<double>(a[i]) * b[i]; });
   sum = block_sum(sum, shared);
   if (threadIdx.x == 0) {
     partials[2 * blockIdx.x] = sum;
@@ -82,12 +79,12 @@ void quantization_error_sums(const float* reference, const float* values, const 
   sum_partials(partials, tiling.tiles, sums, stream);
 }
 
-void sum_of_squares(const float* x, std::int64_t count, double* partials, double* sums,
-                    cudaStream_t stream) {
+void sum_of_products(const float* a, const float* b, std::int64_t count, double* partials,
+                     double* sums, cudaStream_t stream) {
   const CellTiling tiling = cell_tiling(1, count, {ScaleGranularity::tensor, 0});
   if (tiling.tiles > 0) {
-    square_tiles<<<tile_blocks(tiling), kThreads, 0, stream>>>(x, tiling, partials);
-    check_launch("sum_of_squares");
+    product_tiles<<<tile_blocks(tiling), kThreads, 0, stream>>>(a, b, tiling, partials);
+    check_launch("sum_of_products");
   }
   sum_partials(partials, tiling.tiles, sums, stream);
 }

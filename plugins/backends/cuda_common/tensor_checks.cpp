@@ -22,6 +22,27 @@ MatrixShape require_matrix(const DeviceTensor& tensor, const char* operation) {
   return {tensor.shape[0], tensor.shape[1]};
 }
 
+MatrixShape require_square(const DeviceTensor& tensor, const char* operation) {
+  const MatrixShape shape = require_matrix(tensor, operation);
+  if (shape.rows != shape.cols) {
+    throw Error(ErrorCategory::internal, std::string("cuda backend: ") + operation +
+                                             " of a non-square matrix " +
+                                             shape_to_string(tensor.shape));
+  }
+  return shape;
+}
+
+void require_indices(std::span<const std::int64_t> indices, std::int64_t lowest,
+                     std::int64_t extent, const char* operation) {
+  for (const std::int64_t index : indices) {
+    if (index < lowest || index >= extent) {
+      throw Error(ErrorCategory::internal,
+                  std::string("cuda backend: ") + operation + " index " + std::to_string(index) +
+                      " outside [" + std::to_string(lowest) + ", " + std::to_string(extent) + ")");
+    }
+  }
+}
+
 void require_cells(const DeviceTensor& cells, const CellTiling& tiling, const ScaleLayout& layout,
                    const char* operation) {
   const Shape expected = layout.cells(tiling.rows, tiling.cols);

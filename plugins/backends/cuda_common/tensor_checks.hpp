@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "kernels.hpp"
 #include "lrq/tensor.hpp"
@@ -16,6 +17,11 @@ struct MatrixShape {
 
 // A 2-D F32 tensor.
 MatrixShape require_matrix(const DeviceTensor& tensor, const char* operation);
+// A square 2-D F32 tensor.
+MatrixShape require_square(const DeviceTensor& tensor, const char* operation);
+// Each index in [lowest, extent): -1 may stand for "none" in a gather, not in a column map.
+void require_indices(std::span<const std::int64_t> indices, std::int64_t lowest,
+                     std::int64_t extent, const char* operation);
 // F32 scale cells of the tiling's layout (cell_tiling has already checked the layout).
 void require_cells(const DeviceTensor& cells, const CellTiling& tiling, const ScaleLayout& layout,
                    const char* operation);
