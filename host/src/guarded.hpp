@@ -216,6 +216,15 @@ class GuardedFactory final : public GuardedFactoryBase<FactoryInterface> {
 };
 
 template <>
+class GuardedFactory<OptimizerFactory> final : public GuardedFactoryBase<OptimizerFactory> {
+ public:
+  using GuardedFactoryBase::GuardedFactoryBase;
+  bool requires_input_statistics() const override {
+    return call(&OptimizerFactory::requires_input_statistics);
+  }
+};
+
+template <>
 class GuardedFactory<BackendFactory> final : public GuardedFactoryBase<BackendFactory> {
  public:
   using GuardedFactoryBase::GuardedFactoryBase;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lrq/backend.hpp"
 #include "lrq/factory.hpp"
@@ -11,6 +12,15 @@
 #include "lrq/tensor.hpp"
 
 namespace lrq {
+
+// What a layer's inputs looked like, from an activation statistics file (the recipe's
+// calibration.stats), for data-aware optimizers: the expected output error of a rounding Ŵ is
+// tr((W - Ŵ) H (W - Ŵ)ᵀ).
+struct InputStatistics {
+  DeviceTensor second_moment;   // H = E[xᵀx], F32 [cols, cols], symmetric positive semi-definite
+  std::vector<float> diagonal;  // diag(H), on the host
+  std::int64_t count = 0;       // input vectors behind H
+};
 
 struct OptimizeRequest {
   Backend& backend;
@@ -21,6 +31,9 @@ struct OptimizeRequest {
   // Reproduce the reference tool's defects (spec/algorithm.md: the update multiplying where the
   // gradient divides, the "best" result recorded after the step) instead of correcting them.
   bool reference_compat = false;
+  // The layer's input statistics, when the recipe has some for it; never null for an optimizer
+  // whose factory requires them.
+  const InputStatistics* inputs = nullptr;
 };
 
 struct RoundingResult {
@@ -40,6 +53,12 @@ class Optimizer {
   virtual RoundingResult optimize(const OptimizeRequest& request) = 0;
 };
 
-class OptimizerFactory : public Factory<Optimizer> {};
+class OptimizerFactory : public Factory<Optimizer> {
+ public:
+  // Whether optimize() needs OptimizeRequest::inputs. The host then refuses a recipe without
+  // activation statistics, and rounds a layer that has none as the recipe's calibration.missing
+  // says.
+  virtual bool requires_input_statistics() const { return false; }
+};
 
 }  // namespace lrq
