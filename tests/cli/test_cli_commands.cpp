@@ -187,7 +187,7 @@ TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
   const HostRun run = run_host({"plugins", "--plugin-dir", LRQ_TEST_FIXTURE_PLUGIN_DIRECTORY});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   for (const char* name :
-       {"fp8", "int8_block", "rtn", "original", "adamw", "radam", "generic", "cpu"}) {
+       {"fp8", "int8_block", "rtn", "original", "adamw", "radam", "gptq", "generic", "cpu"}) {
     EXPECT_TRUE(contains(run.out, name)) << name;
   }
   EXPECT_TRUE(contains(run.out, "liblrq-format-wrong_abi.so: built for lrq ABI 99.0")) << run.out;
@@ -195,7 +195,7 @@ TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
   const HostRun json_run = run_host({"plugins", "--json"});
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   const auto json = nlohmann::json::parse(json_run.out);
-  EXPECT_EQ(json["plugins"].size(), LRQ_TEST_CUDA_BACKENDS ? 34u : 32u);
+  EXPECT_EQ(json["plugins"].size(), LRQ_TEST_CUDA_BACKENDS ? 35u : 33u);
   bool found_original = false;
   for (const auto& plugin : json["plugins"]) {
     if (plugin["name"] != "original") continue;

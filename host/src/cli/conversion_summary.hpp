@@ -18,6 +18,7 @@ struct RunDescription {
   std::string model;                   // e.g. "flux (auto: score 40, ...)"
   std::vector<std::string> overrides;  // one line per override rule
   std::string backend;                 // e.g. "cpu: host CPU, 2 threads"
+  std::string calibration;             // describe_calibration
   std::optional<std::filesystem::path> report;
 };
 

@@ -9,11 +9,14 @@
 #include "cli/profile_summary.hpp"
 #include "cli/terminal_progress.hpp"
 #include "lrq/error.hpp"
+#include "lrq/log.hpp"
+#include "pipeline/calibration_plan.hpp"
 #include "pipeline/configured_plugins.hpp"
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
 #include "pipeline/json_file.hpp"
 #include "pipeline/report.hpp"
+#include "pipeline/verdict.hpp"
 #include "profile/conversion_profiler.hpp"
 #include "profile/profile_json.hpp"
 #include "recipe/overrides.hpp"
@@ -64,6 +67,23 @@ std::vector<std::string> override_lines(const QuantizationRoutes& routes) {
   return lines;
 }
 
+void warn_where_learning_did_not_pay(const ConversionResult& result) {
+  for (const OptimizerVerdict& verdict : verdicts(result.layers)) {
+    if (verdict.paid()) continue;
+    log(LogLevel::warning,
+        "learned rounding with '" + verdict.optimizer +
+            "' did not pay: " + std::to_string(verdict.better) + " of " +
+            std::to_string(verdict.layers) + " layers beat round-to-nearest (mean " +
+            std::to_string(verdict.ratio.mean) + "x); round-to-nearest was written for " +
+            std::to_string(verdict.layers - verdict.learned_written) +
+            (verdict.decided_on == InputSource::synthetic
+                 ? ". Without activation statistics round-to-nearest is the best rounding there "
+                   "is for the expected output error; record statistics (lrq_capture) and use "
+                   "gptq"
+                 : ""));
+  }
+}
+
 // What the recipe asks for, ready to run: its plugins and the plan of every tensor.
 struct PlannedRun {
   Recipe recipe;
@@ -73,6 +93,8 @@ struct PlannedRun {
   std::optional<SafetensorsReader> input;
   SelectedProfile profile;
   ConversionPlan plan;
+  CalibrationFiles calibration;
+  CalibrationCoverage coverage;
 };
 
 void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
@@ -88,6 +110,13 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   run.input.emplace(recipe.input);
   run.profile = select_profile(recipe, run.registry, model_index(*run.input));
   run.plan = make_plan(*run.input, run.profile, run.routes, recipe.bias_correction);
+  CalibrationSettings calibration = recipe.calibration;
+  if (!recipe.report) calibration.holdout.clear();  // held-out statistics serve the report only
+  run.calibration = open_calibration(calibration);
+  run.coverage = attach_statistics(run.plan, run.calibration, calibration);
+  if (dry_run && (run.calibration.inputs || run.calibration.holdout)) {
+    log(LogLevel::info, "calibration: " + describe_calibration(run.calibration, run.coverage));
+  }
 }
 
 int convert_planned(const PlannedRun& run, const po::variables_map& values, std::ostream& out) {
@@ -116,12 +145,16 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   std::optional<std::filesystem::path> report;
   if (recipe.report) {
     report = report_path(result.output);
-    write_report(*report,
-                 {recipe.input.string(), format, recipe.optimizer.name, run.profile.name,
-                  backend_text, recipe.seed, recipe.reference_compat, recipe.bias_correction,
-                  static_cast<std::int64_t>(recipe.calib_samples)},
-                 result, profile ? &*profile : nullptr);
+    write_report(
+        *report,
+        {recipe.input.string(), format, recipe.optimizer.name, run.profile.name, backend_text,
+         recipe.seed, recipe.reference_compat, recipe.bias_correction,
+         static_cast<std::int64_t>(recipe.calib_samples), recipe.calibration.stats.string(),
+         recipe.calibration.holdout.string(),
+         recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error", run.coverage},
+        result, profile ? &*profile : nullptr);
   }
+  warn_where_learning_did_not_pay(result);
   if (quiet) {
     out << result.output.string() << '\n';
     return 0;
@@ -134,6 +167,7 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
       profile_text(run.profile) + origin(registry.model_profile(run.profile.name)),
       override_lines(run.routes),
       backend_text + origin(registry.backend(recipe.backend.name)),
+      describe_calibration(run.calibration, run.coverage),
       report};
   print_conversion_summary(description, result, out);
   if (profile && values["profile"].as<bool>()) print_profile(*profile, out);

@@ -12,7 +12,11 @@ TensorPlan plan_tensor(const SafetensorsEntry& entry, const ModelIndex& model,
                        const SelectedProfile& profile, const QuantizationRoutes& routes) {
   const TensorInfo& info = entry.info;
   LayerRoute route = route_layer(info, model, profile, routes);
-  TensorPlan plan{&entry, route.action, std::move(route.reason), route.route, "", {}, "", nullptr};
+  TensorPlan plan;
+  plan.entry = &entry;
+  plan.action = route.action;
+  plan.reason = std::move(route.reason);
+  plan.route = route.route;
   if (plan.action == LayerAction::remove) return plan;
   if (plan.action == LayerAction::quantize) {
     plan.prefix = layer_name(info.name);

@@ -10,6 +10,7 @@
 #include "lrq/model_profile.hpp"
 #include "lrq/safetensors.hpp"
 #include "pipeline/layer_routing.hpp"
+#include "pipeline/layer_statistics.hpp"
 
 namespace lrq::host {
 
@@ -23,6 +24,12 @@ struct TensorPlan {
   std::string comfy_quant_json;              // for quantized weights
   // A quantized weight whose bias is corrected: that bias. A corrected bias: its weight.
   const SafetensorsEntry* partner = nullptr;
+  // A quantized weight's activation statistics (calibration.stats) and those of held-out inputs
+  // (calibration.holdout), where the files have them (calibration_plan.hpp).
+  StatisticsSource inputs;
+  StatisticsSource holdout;
+  // Rounded to nearest for want of statistics (calibration.missing: rtn).
+  bool without_statistics = false;
 };
 
 struct ConversionPlan {

@@ -79,7 +79,7 @@ class ConversionRun {
                                                layer.entry->info.name + "'");
     }
     ConvertedLayer converted =
-        convert_layer(input_, layer, std::move(fed->weight), backend_, settings_, calibration_);
+        convert_layer(input_, layer, std::move(*fed), backend_, settings_, calibration_);
     converted.outcome.seconds = seconds_since(start);
     pending_.merge(converted.tensors);
     converted_.emplace(&layer, std::move(converted.outcome));
@@ -150,6 +150,20 @@ ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& p
   result.output_bytes = std::filesystem::file_size(output);
   result.seconds = seconds_since(start);
   return result;
+}
+
+const char* input_source_name(InputSource source) noexcept {
+  switch (source) {
+    case InputSource::none:
+      return "none";
+    case InputSource::synthetic:
+      return "synthetic";
+    case InputSource::statistics:
+      return "statistics";
+    case InputSource::holdout:
+      return "holdout";
+  }
+  return "none";
 }
 
 }  // namespace lrq::host

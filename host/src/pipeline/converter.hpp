@@ -15,12 +15,25 @@
 
 namespace lrq::host {
 
+inline constexpr double kNotComputed = std::numeric_limits<double>::quiet_NaN();
+
 // Relative errors of a quantized layer; NaN where not computed.
 struct LayerErrors {
-  double weight = std::numeric_limits<double>::quiet_NaN();     // ||W - Ŵ|| / ||W||
-  double projected = std::numeric_limits<double>::quiet_NaN();  // on the top-k singular subspace
-  double output = std::numeric_limits<double>::quiet_NaN();     // ||X(W - Ŵ)ᵀ|| / ||XWᵀ||
+  double weight = kNotComputed;     // ||W - Ŵ|| / ||W||
+  double projected = kNotComputed;  // on the top-k singular subspace
+  // The expected output error on the evaluation inputs, sqrt(tr(E H Eᵀ) / tr(W H Wᵀ)) with
+  // E = W - Ŵ and H their second moment (= ||X Eᵀ|| / ||X Wᵀ|| for inputs X of that moment).
+  double output = kNotComputed;
 };
+
+// The inputs an output error is measured on.
+enum class InputSource {
+  none,
+  synthetic,   // standard normal: H = I, the output error is the weight error
+  statistics,  // calibration.stats
+  holdout,     // calibration.holdout
+};
+const char* input_source_name(InputSource source) noexcept;
 
 struct LayerOutcome {
   TensorInfo tensor;  // as in the input
@@ -35,9 +48,18 @@ struct LayerOutcome {
   std::int64_t rank = 0;
   std::int64_t iterations = 0;
   std::string stop_reason;
-  LayerErrors rtn;     // round-to-nearest with the same scales
-  LayerErrors result;  // what was written
+  LayerErrors rtn;      // round-to-nearest with the same scales
+  LayerErrors learned;  // the optimizer's result, unless it is round-to-nearest
+  LayerErrors result;   // what was written
+  // A learned result is written only when its expected output error on `decided_on` is below
+  // round-to-nearest's (or, under reference_compat, for the reference's data-free optimizers).
+  bool learned_rounding = false;  // the optimizer learned one (not rtn, statistics not missing)
+  bool learned_written = false;
+  InputSource decided_on = InputSource::none;
+  double learned_ratio = kNotComputed;  // learned / RTN expected output error on decided_on
+  InputSource evaluated_on = InputSource::none;  // the inputs of the errors' `output`
   bool bias_corrected = false;
+  InputSource bias_inputs = InputSource::none;  // whose mean corrected the bias
   double seconds = 0.0;
 };
 
@@ -52,8 +74,8 @@ struct ConversionResult {
 struct ConversionSettings {
   std::uint64_t seed = 0;
   bool reference_compat = false;
-  bool evaluate_outputs = true;  // output errors on the calibration inputs, for the report
-  std::int64_t calib_samples = 3072;
+  bool evaluate_outputs = true;       // the errors of the report
+  std::int64_t calib_samples = 3072;  // synthetic inputs behind the bias correction's mean
   // Read and upload the next layer, and write the last one, on threads of their own while a
   // layer is converted. Not a user option: the output is the same either way, and tests compare.
   bool streaming = true;

@@ -1,6 +1,7 @@
 #include "pipeline/layer_conversion.hpp"
 
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "lrq/error.hpp"
@@ -49,81 +50,152 @@ double relative(double numerator, double denominator) {
   return denominator > 0.0 ? numerator / denominator : numerator;
 }
 
-RoundingResult optimize(const TensorPlan& weight_plan, const DeviceTensor& weight,
-                        const LayerQuantization& quantization, Backend& backend,
-                        const ConversionSettings& settings) {
+// What one layer works from.
+struct LayerWork {
+  const TensorPlan& plan;
+  const DeviceTensor& weight;
+  const LayerQuantization& quantization;
+  Backend& backend;
+  const ConversionSettings& settings;
+  const InputStatistics* inputs;   // activation statistics, if any
+  const InputStatistics* holdout;  // held-out statistics, if any
+};
+
+RoundingResult optimize(const LayerWork& work) {
   const StageScope stage(Stage::optimize);
-  const TensorInfo& info = weight_plan.entry->info;
-  RoundingResult rounded = weight_plan.route->optimizer.object->optimize(
-      OptimizeRequest{backend, info, weight, quantization, derive_seed(settings.seed, info.name),
-                      settings.reference_compat});
-  if (rounded.grid_values.shape != weight.shape || rounded.grid_values.dtype != DType::F32) {
+  const TensorInfo& info = work.plan.entry->info;
+  if (work.plan.without_statistics) {
+    return {work.backend.quantize(work.weight, work.quantization.multiplier,
+                                  work.quantization.layout, work.quantization.grid),
+            0, "no activation statistics: round-to-nearest (calibration.missing: rtn)"};
+  }
+  RoundingResult rounded = work.plan.route->optimizer.object->optimize(OptimizeRequest{
+      work.backend, info, work.weight, work.quantization,
+      derive_seed(work.settings.seed, info.name), work.settings.reference_compat, work.inputs});
+  if (rounded.grid_values.shape != work.weight.shape || rounded.grid_values.dtype != DType::F32) {
     throw Error(ErrorCategory::plugin,
                 "the optimizer returned " + shape_to_string(rounded.grid_values.shape) +
-                    " values for '" + info.name + "' " + shape_to_string(weight.shape));
+                    " values for '" + info.name + "' " + shape_to_string(work.weight.shape));
   }
   return rounded;
 }
 
-// The report's errors of the result and of round-to-nearest; returns the result's error
-// W - Ŵ, which bias correction needs too.
-DeviceTensor evaluate(LayerOutcome& outcome, const DeviceTensor& weight,
-                      const RoundingResult& rounded, const LayerQuantization& quantization,
-                      Backend& backend, const ConversionSettings& settings,
-                      CalibrationInputs& calibration) {
-  const StageScope stage(Stage::evaluate);
-  if (rounded.rank > 0) {
-    outcome.rtn.projected = rounded.projected_error_rtn;
-    outcome.result.projected = rounded.projected_error;
-  }
-  // Without a singular subspace the optimizer rounded to nearest: the result is the RTN layer.
-  const DeviceTensor rtn_values = rounded.rank > 0
-                                      ? backend.quantize(weight, quantization.multiplier,
-                                                         quantization.layout, quantization.grid)
-                                      : rounded.grid_values;
-  DeviceTensor result_error = weight_error(backend, weight, rounded.grid_values, quantization);
-  const DeviceTensor rtn_error =
-      rounded.rank > 0 ? weight_error(backend, weight, rtn_values, quantization) : result_error;
-  const double weight_norm = std::sqrt(backend.sum_of_squares(weight));
-  outcome.result.weight = relative(std::sqrt(backend.sum_of_squares(result_error)), weight_norm);
-  outcome.rtn.weight = relative(std::sqrt(backend.sum_of_squares(rtn_error)), weight_norm);
+// A rounding and its error W - Ŵ, with its expected output energy tr(E H Eᵀ) on the
+// activation statistics (or the synthetic inputs), computed once when first asked for.
+class Candidate {
+ public:
+  Candidate(const LayerWork& work, DeviceTensor values)
+      : work_(work),
+        values_(std::move(values)),
+        error_(weight_error(work.backend, work.weight, values_, work.quantization)) {}
 
-  if (settings.evaluate_outputs) {
-    const DeviceTensor& rows = calibration.rows(weight.shape[1]);
-    const double reference = output_norm(backend, rows, weight);
-    outcome.result.output = relative(output_norm(backend, rows, result_error), reference);
-    outcome.rtn.output = rounded.rank > 0
-                             ? relative(output_norm(backend, rows, rtn_error), reference)
-                             : outcome.result.output;
+  double energy(const InputStatistics* inputs) {
+    if (inputs != work_.inputs) return output_energy(work_.backend, error_, inputs);
+    if (!decision_energy_) decision_energy_ = output_energy(work_.backend, error_, inputs);
+    return *decision_energy_;
   }
-  return result_error;
+  double weight_energy() { return work_.backend.sum_of_squares(error_); }
+  DeviceTensor take_values() { return std::move(values_); }
+  DeviceTensor take_error() { return std::move(error_); }
+
+ private:
+  const LayerWork& work_;
+  DeviceTensor values_;
+  DeviceTensor error_;
+  std::optional<double> decision_energy_;
+};
+
+InputSource source_of(const InputStatistics* inputs, InputSource kind) {
+  return inputs == nullptr ? InputSource::synthetic : kind;
+}
+
+// The report's errors: weight, projected (from the optimizer) and output on the evaluation
+// inputs (held-out statistics, else the activation statistics, else synthetic).
+void fill_errors(LayerOutcome& outcome, const LayerWork& work, const RoundingResult& rounded,
+                 Candidate& rtn, Candidate* learned) {
+  Backend& backend = work.backend;
+  const InputStatistics* evaluation = work.holdout != nullptr ? work.holdout : work.inputs;
+  outcome.evaluated_on = work.holdout != nullptr ? InputSource::holdout
+                                                 : source_of(work.inputs, InputSource::statistics);
+  const double weight_energy = backend.sum_of_squares(work.weight);
+  const double reference = output_energy(backend, work.weight, evaluation);
+  const auto errors_of = [&](Candidate& rounding) {
+    LayerErrors errors;
+    errors.weight = std::sqrt(relative(rounding.weight_energy(), weight_energy));
+    errors.output = std::sqrt(relative(rounding.energy(evaluation), reference));
+    return errors;
+  };
+  outcome.rtn = errors_of(rtn);
+  if (learned != nullptr) {
+    outcome.learned = errors_of(*learned);
+    if (rounded.rank > 0) {
+      outcome.rtn.projected = rounded.projected_error_rtn;
+      outcome.learned.projected = rounded.projected_error;
+    }
+  }
+  outcome.result = outcome.learned_written ? outcome.learned : outcome.rtn;
+}
+
+// Chooses between the optimizer's rounding and round-to-nearest, and fills the outcome's errors.
+// Returns what is written: its values, and its error for the bias correction.
+std::pair<DeviceTensor, DeviceTensor> decide(LayerOutcome& outcome, const LayerWork& work,
+                                             RoundingResult& rounded) {
+  const StageScope stage(Stage::evaluate);
+  const QuantizationRoute& route = *work.plan.route;
+  const LayerQuantization& q = work.quantization;
+  outcome.learned_rounding = !route.round_to_nearest && !work.plan.without_statistics;
+  Candidate rtn(work, outcome.learned_rounding
+                          ? work.backend.quantize(work.weight, q.multiplier, q.layout, q.grid)
+                          : std::move(rounded.grid_values));
+  std::optional<Candidate> learned;
+  if (outcome.learned_rounding) {
+    learned.emplace(work, std::move(rounded.grid_values));
+    const double learned_energy = learned->energy(work.inputs);
+    const double rtn_energy = rtn.energy(work.inputs);
+    outcome.decided_on = source_of(work.inputs, InputSource::statistics);
+    outcome.learned_ratio = std::sqrt(relative(learned_energy, rtn_energy));
+    const bool reference_behaviour = work.settings.reference_compat && !route.data_aware;
+    outcome.learned_written = reference_behaviour || learned_energy < rtn_energy;
+  }
+  if (work.settings.evaluate_outputs) {
+    fill_errors(outcome, work, rounded, rtn, learned ? &*learned : nullptr);
+  }
+  Candidate& written = outcome.learned_written ? *learned : rtn;
+  return {written.take_values(), written.take_error()};
 }
 
 }  // namespace
 
 ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight_plan,
-                             DeviceTensor uploaded, Backend& backend,
-                             const ConversionSettings& settings, CalibrationInputs& calibration) {
+                             FedWeight fed, Backend& backend, const ConversionSettings& settings,
+                             CalibrationInputs& calibration) {
   const TensorInfo& info = weight_plan.entry->info;
   const QuantizationRoute& route = *weight_plan.route;
   const Format& format = *route.format.object;
+  std::optional<InputStatistics> inputs;
+  std::optional<InputStatistics> holdout;
   const DeviceTensor weight = [&] {
     const StageScope stage(Stage::upload);
-    return backend.to_f32(std::exchange(uploaded, {}));  // frees the input-dtype copy
+    if (fed.inputs) inputs = assemble_statistics(backend, *fed.inputs);
+    if (fed.holdout && settings.evaluate_outputs) {
+      holdout = assemble_statistics(backend, *fed.holdout);
+    }
+    return backend.to_f32(std::exchange(fed.weight, {}));  // frees the input-dtype copy
   }();
   const LayerQuantization quantization = [&] {
     const StageScope stage(Stage::quantize);
     return format.prepare(backend, info, weight);
   }();
-  RoundingResult rounded = optimize(weight_plan, weight, quantization, backend, settings);
-  ConvertedLayer layer;
-  {
-    const StageScope stage(Stage::quantize);
-    add_encoded(layer,
-                format.encode(backend, weight_plan.prefix, rounded.grid_values, quantization),
-                weight_plan, format);
-  }
+  const LayerWork work{weight_plan,
+                       weight,
+                       quantization,
+                       backend,
+                       settings,
+                       inputs ? &*inputs : nullptr,
+                       holdout ? &*holdout : nullptr};
+  RoundingResult rounded = optimize(work);
 
+  ConvertedLayer layer;
   LayerOutcome& outcome = layer.outcome;
   outcome.comfy_format = format.comfy_format();
   outcome.format_label = route.format.label;
@@ -133,15 +205,28 @@ ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& w
   outcome.rank = rounded.rank;
   outcome.iterations = rounded.iterations;
   outcome.stop_reason = rounded.stop_reason;
-  const DeviceTensor result_error =
-      evaluate(outcome, weight, rounded, quantization, backend, settings, calibration);
+  const auto [values, error] = decide(outcome, work, rounded);
+  if (outcome.learned_rounding && !outcome.learned_written) {
+    outcome.stop_reason += "; round-to-nearest written (lower expected output error)";
+  }
+  {
+    const StageScope stage(Stage::quantize);
+    add_encoded(layer, format.encode(backend, weight_plan.prefix, values, quantization),
+                weight_plan, format);
+  }
   if (weight_plan.partner != nullptr) {
     const StageScope stage(Stage::bias_correction);
-    const DeviceTensor& mean_input = calibration.mean(info.shape[1]);
+    std::optional<DeviceTensor> mean;
+    if (fed.inputs) {
+      mean = backend.upload(
+          TensorView{DType::F32, {1, info.shape[1]}, std::as_bytes(std::span(fed.inputs->mean))});
+    }
     layer.tensors.emplace(weight_plan.partner->info.name,
-                          corrected_bias(backend, input.view(*weight_plan.partner), mean_input,
-                                         result_error, settings.reference_compat));
+                          corrected_bias(backend, input.view(*weight_plan.partner),
+                                         mean ? *mean : calibration.mean(info.shape[1]), error,
+                                         settings.reference_compat));
     outcome.bias_corrected = true;
+    outcome.bias_inputs = fed.inputs ? InputSource::statistics : InputSource::synthetic;
   }
   return layer;
 }

@@ -9,6 +9,7 @@
 #include "lrq/safetensors.hpp"
 #include "pipeline/calibration.hpp"
 #include "pipeline/converter.hpp"
+#include "pipeline/weight_feed.hpp"
 
 namespace lrq::host {
 
@@ -18,10 +19,10 @@ struct ConvertedLayer {
   std::map<std::string, std::vector<std::byte>> tensors;
 };
 
-// `uploaded`: the weight as uploaded, in the input's dtype. The weight's plan gives its format and
-// optimizer.
+// `fed`: the weight as uploaded, in the input's dtype, and its statistics. The weight's plan gives
+// its format and optimizer.
 ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight,
-                             DeviceTensor uploaded, Backend& backend,
-                             const ConversionSettings& settings, CalibrationInputs& calibration);
+                             FedWeight fed, Backend& backend, const ConversionSettings& settings,
+                             CalibrationInputs& calibration);
 
 }  // namespace lrq::host

@@ -25,10 +25,11 @@ DeviceTensor weight_error(Backend& backend, const DeviceTensor& weight, const De
   return error;
 }
 
-double output_norm(Backend& backend, const DeviceTensor& inputs, const DeviceTensor& matrix) {
-  DeviceTensor outputs = backend.zeros({inputs.shape[0], matrix.shape[0]});
-  backend.gemm(1.0f, inputs, Transpose::no, matrix, Transpose::yes, 0.0f, outputs);
-  return std::sqrt(backend.sum_of_squares(outputs));
+double output_energy(Backend& backend, const DeviceTensor& matrix, const InputStatistics* inputs) {
+  if (inputs == nullptr) return backend.sum_of_squares(matrix);
+  DeviceTensor weighted = backend.zeros(matrix.shape);
+  backend.gemm(1.0f, matrix, Transpose::no, inputs->second_moment, Transpose::no, 0.0f, weighted);
+  return backend.dot(weighted, matrix);
 }
 
 std::vector<std::byte> corrected_bias(Backend& backend, const TensorView& bias,

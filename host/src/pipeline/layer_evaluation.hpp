@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lrq/backend.hpp"
+#include "lrq/optimizer.hpp"
 #include "lrq/quantization.hpp"
 
 namespace lrq::host {
@@ -13,10 +14,11 @@ namespace lrq::host {
 DeviceTensor weight_error(Backend& backend, const DeviceTensor& weight, const DeviceTensor& values,
                           const LayerQuantization& quantization);
 
-// ||X Aᵀ||_F for calibration rows X [samples, cols] and A [rows, cols].
-double output_norm(Backend& backend, const DeviceTensor& inputs, const DeviceTensor& matrix);
+// tr(A H Aᵀ) for A [rows, cols] and inputs of second moment H [cols, cols]: the expected
+// ||x Aᵀ||² of one input x. Without statistics (standard normal inputs, H = I) it is ||A||².
+double output_energy(Backend& backend, const DeviceTensor& matrix, const InputStatistics* inputs);
 
-// The bias that cancels the layer's mean output error on the calibration inputs:
+// The bias that cancels the layer's mean output error for inputs of mean `mean_input` [1, cols]:
 // b + mean(X) (W - Ŵ)ᵀ. The reference tool subtracts instead (a sign error, spec/algorithm.md
 // section 9); `reference_sign` reproduces it. The result has the bias's dtype (F32, F16 or BF16).
 std::vector<std::byte> corrected_bias(Backend& backend, const TensorView& bias,

@@ -1,5 +1,6 @@
 #include "pipeline/quantization_routes.hpp"
 
+#include "lrq/error.hpp"
 #include "pipeline/heuristics.hpp"
 #include "pipeline/plugin_creation.hpp"
 
@@ -19,6 +20,21 @@ Created<Optimizer> create_optimizer(const PluginSelection& selection,
                                     const PluginRegistry& registry) {
   return create_from(registry.optimizer(selection.name), selection, PluginKind::optimizer,
                      registry);
+}
+
+// The route's optimizer, with what the conversion must know of it.
+void set_optimizer(QuantizationRoute& route, const PluginSelection& selection, const Recipe& recipe,
+                   const PluginRegistry& registry) {
+  route.optimizer = configured<Optimizer>(create_optimizer(selection, registry), selection);
+  route.data_aware = registry.optimizer(selection.name)->requires_input_statistics();
+  route.round_to_nearest = selection.name == "rtn";
+  if (route.data_aware && recipe.calibration.stats.empty()) {
+    throw Error(ErrorCategory::recipe,
+                section_origin(selection) +
+                    ": needs activation statistics: set calibration.stats (or --set "
+                    "calibration.stats=FILE) to a file recorded with lrq_capture "
+                    "(docs/activation-stats.md)");
+  }
 }
 
 // The rule's section, with the top-level section's options under its own when both name the same
@@ -42,8 +58,8 @@ std::shared_ptr<const QuantizationRoute> route_of(const LayerOverride& rule, con
         create_format(inherited(*rule.format, recipe.format), registry), *rule.format);
   }
   if (rule.optimizer) {
-    route.optimizer = configured<Optimizer>(
-        create_optimizer(inherited(*rule.optimizer, recipe.optimizer), registry), *rule.optimizer);
+    const PluginSelection merged = inherited(*rule.optimizer, recipe.optimizer);
+    set_optimizer(route, merged, recipe, registry);
   }
   return std::make_shared<const QuantizationRoute>(std::move(route));
 }
@@ -57,9 +73,8 @@ std::string QuantizationRoute::label() const {
 QuantizationRoutes configure_routes(const Recipe& recipe, const PluginRegistry& registry) {
   Created<Format> format = create_format(recipe.format, registry);
   const Options format_options = format.options;
-  const QuantizationRoute primary{
-      configured<const Format>(std::move(format), recipe.format),
-      configured<Optimizer>(create_optimizer(recipe.optimizer, registry), recipe.optimizer)};
+  QuantizationRoute primary{configured<const Format>(std::move(format), recipe.format), {}};
+  set_optimizer(primary, recipe.optimizer, recipe, registry);
   QuantizationRoutes routes;
   routes.primary = std::make_shared<const QuantizationRoute>(primary);
   for (const LayerOverride& rule : recipe.overrides) {

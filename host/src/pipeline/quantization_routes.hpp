@@ -25,6 +25,10 @@ struct ConfiguredPlugin {
 struct QuantizationRoute {
   ConfiguredPlugin<const Format> format;
   ConfiguredPlugin<Optimizer> optimizer;
+  // The optimizer needs activation statistics (OptimizerFactory::requires_input_statistics).
+  bool data_aware = false;
+  // The optimizer is plain round-to-nearest (the rtn plugin): nothing learned to judge.
+  bool round_to_nearest = false;
 
   std::string label() const;  // "fp8(scale=row) / original"
 };
@@ -42,8 +46,9 @@ struct QuantizationRoutes {
 
 // A rule's format or optimizer takes the plugin's defaults for the options it does not give, or,
 // when it names the same plugin as the recipe's top-level section, that section's options. Throws
-// lrq::Error naming the section's location (recipe: unknown plugin or option, or no heuristic
-// block size; plugin: the plugin file was rejected).
+// lrq::Error naming the section's location (recipe: unknown plugin or option, no heuristic block
+// size, or a data-aware optimizer without calibration.stats; plugin: the plugin file was
+// rejected).
 QuantizationRoutes configure_routes(const Recipe& recipe, const PluginRegistry& registry);
 
 }  // namespace lrq::host

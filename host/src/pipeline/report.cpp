@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "pipeline/json_file.hpp"
+#include "pipeline/verdict.hpp"
 #include "profile/profile_json.hpp"
 
 namespace lrq::host {
@@ -37,9 +38,45 @@ Json layer_json(const LayerOutcome& layer) {
   json["stop_reason"] = layer.stop_reason;
   json["seconds"] = layer.seconds;
   json["bias_corrected"] = layer.bias_corrected;
+  json["bias_inputs"] = input_source_name(layer.bias_inputs);
   json["rtn"] = errors_json(layer.rtn);
+  json["learned_rounding"] = layer.learned_rounding;
+  if (layer.learned_rounding) {
+    json["learned"] = errors_json(layer.learned);
+    json["decided_on"] = input_source_name(layer.decided_on);
+    json["learned_ratio"] = number_or_null(layer.learned_ratio);
+  }
+  json["learned_written"] = layer.learned_written;
   json["result"] = errors_json(layer.result);
+  json["evaluated_on"] = input_source_name(layer.evaluated_on);
   return json;
+}
+
+Json ratio_json(const RatioSummary& summary) {
+  return {{"layers", summary.layers},
+          {"mean", number_or_null(summary.mean)},
+          {"worst", number_or_null(summary.worst)}};
+}
+
+Json verdict_json(const std::vector<LayerOutcome>& layers) {
+  Json all = Json::array();
+  for (const OptimizerVerdict& verdict : verdicts(layers)) {
+    all.push_back({{"optimizer", verdict.optimizer},
+                   {"decided_on", input_source_name(verdict.decided_on)},
+                   {"layers", verdict.layers},
+                   {"better", verdict.better},
+                   {"equal", verdict.equal},
+                   {"worse", verdict.worse},
+                   {"learned_written", verdict.learned_written},
+                   {"ratio", ratio_json(verdict.ratio)},
+                   {"held_out_ratio", ratio_json(verdict.held_out)},
+                   {"paid", verdict.paid()}});
+  }
+  return all;
+}
+
+Json path_or_null(const std::string& path) {
+  return path.empty() ? Json(nullptr) : Json(path);
 }
 
 }  // namespace
@@ -62,7 +99,16 @@ void write_report(const std::filesystem::path& path, const ReportContext& contex
                {"reference_compat", context.reference_compat},
                {"bias_correction", context.bias_correction},
                {"calib_samples", context.calib_samples},
+               {"calibration",
+                {{"stats", path_or_null(context.stats)},
+                 {"holdout", path_or_null(context.holdout)},
+                 {"missing", context.missing},
+                 {"quantized_layers", context.coverage.quantized},
+                 {"with_statistics", context.coverage.with_inputs},
+                 {"without_statistics", context.coverage.without},
+                 {"with_holdout", context.coverage.with_holdout}}},
                {"seconds", result.seconds},
+               {"verdict", verdict_json(result.layers)},
                {"layers", Json::array()}};
   for (const LayerOutcome& layer : result.layers)
     json["layers"].push_back(layer_json(layer));

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "pipeline/calibration_plan.hpp"
 #include "pipeline/converter.hpp"
 #include "profile/conversion_profile.hpp"
 
@@ -20,6 +21,10 @@ struct ReportContext {
   bool reference_compat = false;
   bool bias_correction = true;
   std::int64_t calib_samples = 0;
+  std::string stats;    // calibration.stats, or empty
+  std::string holdout;  // calibration.holdout, or empty
+  std::string missing;  // calibration.missing
+  CalibrationCoverage coverage;
 };
 
 // <directory>/<stem>.report.json for <directory>/<stem>.safetensors.

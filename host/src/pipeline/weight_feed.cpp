@@ -33,13 +33,16 @@ std::optional<FedWeight> WeightFeed::next() {
 
 FedWeight WeightFeed::fetch(const TensorPlan& layer) const {
   const TensorView bytes = read_mapped(input_, *layer.entry);
-  FedWeight fed{&layer, {}};
+  FedWeight fed;
+  fed.layer = &layer;
   {
     const StageScope stage(Stage::upload);
     fed.weight = backend_.upload(bytes);
   }
   // Its bytes are not written: only what the layer makes of them.
   input_.release(*layer.entry);
+  if (layer.inputs) fed.inputs = fetch_statistics(backend_, layer.inputs);
+  if (layer.holdout) fed.holdout = fetch_statistics(backend_, layer.holdout);
   return fed;
 }
 

@@ -1,7 +1,7 @@
-// The weights of the quantized layers, read from the memory map and uploaded in the order the
-// conversion needs them. Ahead of time, a prefetch thread uploads the next layer while the current
-// one is converted: at most one layer waits uploaded (it starts reading only once there is room).
-// Otherwise each weight is read and uploaded when asked for.
+// The weights of the quantized layers, and their activation statistics, read from the memory maps
+// and uploaded in the order the conversion needs them. Ahead of time, a prefetch thread uploads the
+// next layer while the current one is converted: at most one layer waits uploaded (it starts
+// reading only once there is room). Otherwise each weight is read and uploaded when asked for.
 #pragma once
 
 #include <optional>
@@ -18,7 +18,9 @@ namespace lrq::host {
 
 struct FedWeight {
   const TensorPlan* layer = nullptr;
-  DeviceTensor weight;  // as uploaded, in the input's dtype
+  DeviceTensor weight;                       // as uploaded, in the input's dtype
+  std::optional<FetchedStatistics> inputs;   // where the layer has activation statistics
+  std::optional<FetchedStatistics> holdout;  // and held-out ones
 };
 
 class WeightFeed {

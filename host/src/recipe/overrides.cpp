@@ -1,6 +1,7 @@
 #include "recipe/overrides.hpp"
 
 #include "lrq/error.hpp"
+#include "recipe/calibration_section.hpp"
 #include "recipe/settings.hpp"
 #include "recipe/suggest.hpp"
 
@@ -75,10 +76,15 @@ void apply_set(Recipe& recipe, const std::string& assignment) {
     return;
   }
   const std::string section = key.substr(0, dot);
+  if (section == "calibration") {
+    set_calibration(recipe.calibration, key.substr(dot + 1), value, location);
+    return;
+  }
   PluginSelection* selection = section_named(recipe, section);
   if (selection == nullptr) {
-    fail(location, "unknown section '" + section + "'" +
-                       did_you_mean(section, {"format", "optimizer", "model", "backend"}));
+    fail(location,
+         "unknown section '" + section + "'" +
+             did_you_mean(section, {"format", "optimizer", "model", "backend", "calibration"}));
   }
   set_option(recipe, *selection, key.substr(dot + 1), value, location);
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "lrq/error.hpp"
+#include "recipe/calibration_section.hpp"
 #include "recipe/layer_overrides.hpp"
 #include "recipe/settings.hpp"
 #include "recipe/suggest.hpp"
@@ -55,6 +56,8 @@ class RecipeParser {
         recipe.output_location = where;
       } else if (key == "overrides") {
         recipe.overrides = parse_layer_overrides(yaml_, entry.first, value);
+      } else if (key == "calibration") {
+        recipe.calibration = parse_calibration(yaml_, entry.first, value);
       } else if (const Setting* setting = find_setting(key)) {
         assign_setting(recipe, *setting, YamlReader::scalar(value, key, where),
                        YamlReader::is_quoted(value), where);
@@ -127,8 +130,8 @@ void PluginSelection::set(RawOption option) {
 
 const std::vector<std::string>& recipe_keys() {
   static const std::vector<std::string> keys = [] {
-    std::vector<std::string> all = {"lrq",       "input", "output",  "format",
-                                    "optimizer", "model", "backend", "overrides"};
+    std::vector<std::string> all = {"lrq",   "input",   "output",    "format",     "optimizer",
+                                    "model", "backend", "overrides", "calibration"};
     for (const Setting& setting : recipe_settings())
       all.emplace_back(setting.key);
     return all;

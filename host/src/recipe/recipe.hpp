@@ -50,6 +50,19 @@ struct LayerOverride {
   bool matches(const std::string& layer_name) const;
 };
 
+// What a quantized layer without activation statistics gets: an error (a statistics file of
+// another model), or round-to-nearest.
+enum class MissingStatistics { error, rtn };
+
+// The `calibration:` section: activation statistics (docs/activation-stats.md).
+struct CalibrationSettings {
+  std::filesystem::path stats;  // empty: none; data-aware optimizers then cannot run
+  Location stats_location;
+  std::filesystem::path holdout;  // statistics of held-out inputs, for the report only
+  Location holdout_location;
+  MissingStatistics missing = MissingStatistics::error;
+};
+
 struct Recipe {
   std::filesystem::path source;
   std::filesystem::path input;
@@ -61,6 +74,7 @@ struct Recipe {
   PluginSelection model;
   PluginSelection backend;
   std::vector<LayerOverride> overrides;
+  CalibrationSettings calibration;
   // Host keys of the model section:
   bool strict_profile = false;  // fail when the named profile does not recognise the input
   bool heuristics = false;      // keep layers whose shape does not tile by the heuristic block

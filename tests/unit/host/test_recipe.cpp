@@ -65,8 +65,15 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {ok + "optimiser: rtn\n",
        ":4:1: unknown key 'optimiser' (did you mean 'optimizer'?); recipe keys: lrq, input, "
-       "output, format, optimizer, model, backend, overrides, seed, calib_samples, "
+       "output, format, optimizer, model, backend, overrides, calibration, seed, calib_samples, "
        "bias_correction, reference_compat, report"},
+      {ok + "calibration: stats.safetensors\n",
+       ":4:1: 'calibration' is a map of stats, missing, holdout, got 'stats.safetensors'"},
+      {ok + "calibration: {stat: s.safetensors}\n",
+       ":4:15: unknown key 'calibration.stat' (did you mean 'stats'?); calibration keys: stats, "
+       "missing, holdout"},
+      {ok + "calibration: {stats: s.safetensors, missing: maybe}\n",
+       ":4:37: calibration.missing must be error or rtn, got 'maybe'"},
       {ok + "seed: abc\n", ":4:1: 'seed' must be a non-negative integer, got 'abc'"},
       {ok + "seed: -3\n", ":4:1: 'seed' must be a non-negative integer, got '-3'"},
       {ok + "bias_correction: \"no\"\n",
@@ -89,7 +96,8 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {"input: a\n  output: b\n", ":2:9: invalid YAML: illegal map value"},
       {"- a\n- b\n",
        ":1:1: a recipe is a map of keys (lrq, input, output, format, optimizer, model, backend, "
-       "overrides, seed, calib_samples, bias_correction, reference_compat, report), got a list"},
+       "overrides, calibration, seed, calib_samples, bias_correction, reference_compat, report), "
+       "got a list"},
   };
   for (const auto& [text, expected] : cases)
     EXPECT_EQ(error_of(text), expected) << text;

@@ -113,3 +113,36 @@ TEST_F(RecipeTest, BadModelHostKeysAreErrors) {
 
 }  // namespace
 }  // namespace lrq::host
+
+namespace lrq::host {
+namespace {
+
+TEST_F(RecipeTest, ReadsTheCalibrationSectionWithPathsRelativeToTheRecipe) {
+  const Recipe recipe = load_recipe(
+      write(kPaths +
+            "calibration:\n  stats: stats/fit.safetensors\n  holdout: /data/held.safetensors\n"
+            "  missing: rtn\n"));
+  EXPECT_EQ(recipe.calibration.stats, directory_.path() / "stats" / "fit.safetensors");
+  EXPECT_EQ(recipe.calibration.stats_location.line, 5);
+  EXPECT_EQ(recipe.calibration.holdout, "/data/held.safetensors");
+  EXPECT_EQ(recipe.calibration.missing, MissingStatistics::rtn);
+  EXPECT_EQ(load_recipe(write(kPaths)).calibration.missing, MissingStatistics::error);
+  EXPECT_TRUE(load_recipe(write(kPaths)).calibration.stats.empty());
+}
+
+TEST_F(RecipeTest, SetChangesACalibrationKeyRelativeToTheWorkingDirectory) {
+  Recipe recipe = load_recipe(write(kPaths + "calibration: {stats: a.safetensors}\n"));
+  RecipeOverrides overrides;
+  overrides.sets = {"calibration.stats=run/b.safetensors", "calibration.missing=rtn"};
+  apply_overrides(recipe, overrides);
+  EXPECT_EQ(recipe.calibration.stats, "run/b.safetensors");
+  EXPECT_EQ(recipe.calibration.missing, MissingStatistics::rtn);
+  RecipeOverrides wrong;
+  wrong.sets = {"calibration.stat=x"};
+  EXPECT_EQ(error_of(kPaths, wrong),
+            "command line (--set calibration.stat=x): unknown key 'calibration.stat' (did you "
+            "mean 'stats'?); calibration keys: stats, missing, holdout");
+}
+
+}  // namespace
+}  // namespace lrq::host

@@ -13,7 +13,7 @@ TEST(RealPlugins, AllLoadWithoutRejections) {
   using host::PluginKind;
   EXPECT_EQ(registry.names(PluginKind::format), (std::vector<std::string>{"fp8", "int8_block"}));
   EXPECT_EQ(registry.names(PluginKind::optimizer),
-            (std::vector<std::string>{"adamw", "original", "radam", "rtn"}));
+            (std::vector<std::string>{"adamw", "gptq", "original", "radam", "rtn"}));
   EXPECT_EQ(registry.names(PluginKind::model), (std::vector<std::string>{"anima",
                                                                          "boogu",
                                                                          "distillation_large",
