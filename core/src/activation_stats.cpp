@@ -198,8 +198,8 @@ void require_finite(const std::vector<float>& values, const SafetensorsEntry& en
 ActivationStats::ActivationStats(const std::filesystem::path& path) : reader_(path) {
   const StatsFile file(reader_);
   if (const std::string& format = file.metadata("format"); format != kActivationStatsFormat) {
-    file.fail("__metadata__ 'format' is " + in_quotes(format) + ", expected " +
-              in_quotes(kActivationStatsFormat));
+    file.fail("not an activation statistics file: __metadata__ 'format' is " + in_quotes(format) +
+              ", expected " + in_quotes(kActivationStatsFormat));
   }
   if (const std::string& version = file.metadata("format_version");
       version != kActivationStatsVersion) {

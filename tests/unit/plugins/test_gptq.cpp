@@ -8,7 +8,7 @@
 #include <numeric>
 
 #include "backend_test_data.hpp"
-#include "correlated_inputs.hpp"
+#include "support/correlated_inputs.hpp"
 #include "linear_algebra_reference.hpp"
 #include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"

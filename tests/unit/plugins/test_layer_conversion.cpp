@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "backend_test_data.hpp"
-#include "correlated_inputs.hpp"
+#include "support/correlated_inputs.hpp"
 #include "lrq/activation_stats.hpp"
 #include "lrq/float_convert.hpp"
 #include "lrq/rng.hpp"

@@ -1,4 +1,4 @@
-#include "correlated_inputs.hpp"
+#include "support/correlated_inputs.hpp"
 
 #include <cmath>
 
