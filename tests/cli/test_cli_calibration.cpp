@@ -195,5 +195,23 @@ TEST_F(CliCalibration, AMissingOrMalformedStatisticsFileIsAnInputErrorNamingIt) 
       << run.err;
 }
 
+// Every recipe in configs/ is valid as shipped (the keys, the plugins and their options): a dry run
+// of it on tiny-flux, with statistics for the recipes that read them, checks out.
+TEST_F(CliCalibration, EveryExampleRecipeChecksOut) {
+  const auto model = tiny_model();
+  const auto stats = statistics(model, "stats.safetensors", 1);
+  std::size_t recipes = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(LRQ_TEST_SOURCE_DIRECTORY) + "/configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++recipes;
+    const HostRun run = run_host({"run", entry.path().string(), "--dry-run", "--input",
+                                  model.string(), "--set", "calibration.stats=" + stats.string()});
+    EXPECT_EQ(run.exit_code, 0) << entry.path() << ": " << run.err;
+    EXPECT_TRUE(contains(run.out, "dry run: 84 tensors: ")) << entry.path() << ": " << run.out;
+  }
+  EXPECT_GE(recipes, 11u);
+}
+
 }  // namespace
 }  // namespace lrq::test

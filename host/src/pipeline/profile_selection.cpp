@@ -62,7 +62,7 @@ SelectedProfile select_automatically(const Recipe& recipe, const PluginRegistry&
     const RawOption& option = recipe.model.options.front();
     throw Error(ErrorCategory::recipe, option.location.to_string() + ": model." + option.key +
                                            ": profile 'auto' takes no options; name the "
-                                           "profile they are for");
+                                           "profile they are for with 'profile'");
   }
   std::vector<SelectedProfile> ranked;
   for (const std::string& name : registry.names(PluginKind::model)) {

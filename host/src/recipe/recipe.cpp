@@ -63,7 +63,7 @@ class RecipeParser {
                        YamlReader::is_quoted(value), where);
       } else if (const SectionRule* rule = section_rule(key)) {
         recipe.*(rule->member) =
-            yaml_.plugin_section(entry.first, value, rule->key, rule->name_key);
+            yaml_.plugin_section(entry.first, value, rule->key, rule->name_key, rule->default_name);
       } else {
         YamlReader::fail(where, "unknown key '" + key + "'" + did_you_mean(key, recipe_keys()) +
                                     "; recipe keys: " + join(recipe_keys()));

@@ -50,7 +50,8 @@ std::string YamlReader::scalar(const YAML::Node& value, const std::string& key,
 
 PluginSelection YamlReader::plugin_section(const YAML::Node& key, const YAML::Node& node,
                                            const std::string& section,
-                                           const std::string& name_key) const {
+                                           const std::string& name_key,
+                                           const char* default_name) const {
   PluginSelection selection;
   selection.section = section;
   if (node.IsScalar()) {
@@ -74,6 +75,10 @@ PluginSelection YamlReader::plugin_section(const YAML::Node& key, const YAML::No
     } else {
       selection.options.push_back({option, std::nullopt, kind_of(value), at(entry.first)});
     }
+  }
+  if (selection.name.empty() && default_name != nullptr) {
+    selection.name = default_name;
+    selection.location = at(key);
   }
   if (selection.name.empty()) fail(at(key), section + ": missing key '" + name_key + "'");
   return selection;

@@ -33,9 +33,11 @@ class YamlReader {
   // The text of a non-empty scalar value.
   static std::string scalar(const YAML::Node& value, const std::string& key, const Location& where);
 
-  // A plugin section: a bare name, or a map with `name_key` and the plugin's options.
+  // A plugin section: a bare name, or a map with `name_key` and the plugin's options; a map
+  // without `name_key` selects `default_name`, where the section has one (nullptr: it must name).
   PluginSelection plugin_section(const YAML::Node& key, const YAML::Node& node,
-                                 const std::string& section, const std::string& name_key) const;
+                                 const std::string& section, const std::string& name_key,
+                                 const char* default_name = nullptr) const;
 
  private:
   std::filesystem::path source_;

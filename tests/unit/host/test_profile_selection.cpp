@@ -75,7 +75,7 @@ TEST_F(ProfileSelection, AutoTakesNoOptions) {
   recipe_.model.options = {{"depth", "2", "", {"r.yaml", 4, 23}}};
   EXPECT_EQ(failure({"alpha.a"}),
             "r.yaml:4:23: model.depth: profile 'auto' takes no options; name the profile they "
-            "are for");
+            "are for with 'profile'");
 }
 
 TEST_F(ProfileSelection, ANamedProfileIsUsedEvenWhenItDoesNotMatch) {

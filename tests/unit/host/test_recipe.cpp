@@ -60,6 +60,18 @@ TEST_F(RecipeTest, DefaultsOptimizerModelBackendAndSeed) {
   EXPECT_TRUE(recipe.report);
 }
 
+TEST_F(RecipeTest, ASectionMapWithoutItsNameSelectsTheDefaultPlugin) {
+  const Recipe recipe = load_recipe(write(
+      "input: a\noutput: b\nformat: fp8\nmodel: {heuristics: true}\noptimizer: {num_iter: 5}\n"));
+  EXPECT_EQ(recipe.model.name, "auto");
+  EXPECT_EQ(recipe.model.location.line, 4);
+  EXPECT_TRUE(recipe.heuristics);
+  EXPECT_TRUE(recipe.model.options.empty());
+  EXPECT_EQ(recipe.optimizer.name, "rtn");
+  ASSERT_EQ(recipe.optimizer.options.size(), 1u);
+  EXPECT_EQ(recipe.optimizer.options[0].key, "num_iter");
+}
+
 TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
   const std::string ok = "input: a\noutput: b\nformat: fp8\n";
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -87,8 +99,6 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {"input: a\noutput: b\nformat: {scale: row}\n", ":3:1: format: missing key 'name'"},
       {"input: a\noutput: b\nformat: [fp8]\n",
        ":3:1: 'format' must be a plugin name or a map with 'name' and options, got a list"},
-      {"input: a\noutput: b\nmodel: {name: generic}\nformat: fp8\n",
-       ":3:1: model: missing key 'profile'"},
       {ok + "format: int8_block\n", ":4:1: duplicate key 'format'"},
       {"input: a\noutput: b\nformat: {name: fp8, scale: row, scale: block}\n",
        ":3:33: format: duplicate key 'scale'"},
