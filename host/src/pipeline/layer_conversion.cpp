@@ -89,12 +89,17 @@ class Candidate {
         values_(std::move(values)),
         error_(weight_error(work.backend, work.weight, values_, work.quantization)) {}
 
+  // Without statistics (H = I) the output energy is the weight energy: one reduction serves both.
   double energy(const InputStatistics* inputs) {
-    if (inputs != work_.inputs) return output_energy(work_.backend, error_, inputs);
-    if (!decision_energy_) decision_energy_ = output_energy(work_.backend, error_, inputs);
+    if (inputs == nullptr) return weight_energy();
+    if (inputs != work_.inputs) return output_energy(work_.backend, error_, *inputs);
+    if (!decision_energy_) decision_energy_ = output_energy(work_.backend, error_, *inputs);
     return *decision_energy_;
   }
-  double weight_energy() { return work_.backend.sum_of_squares(error_); }
+  double weight_energy() {
+    if (!weight_energy_) weight_energy_ = work_.backend.sum_of_squares(error_);
+    return *weight_energy_;
+  }
   DeviceTensor take_values() { return std::move(values_); }
   DeviceTensor take_error() { return std::move(error_); }
 
@@ -103,6 +108,7 @@ class Candidate {
   DeviceTensor values_;
   DeviceTensor error_;
   std::optional<double> decision_energy_;
+  std::optional<double> weight_energy_;
 };
 
 InputSource source_of(const InputStatistics* inputs, InputSource kind) {
@@ -118,7 +124,8 @@ void fill_errors(LayerOutcome& outcome, const LayerWork& work, const RoundingRes
   outcome.evaluated_on = work.holdout != nullptr ? InputSource::holdout
                                                  : source_of(work.inputs, InputSource::statistics);
   const double weight_energy = backend.sum_of_squares(work.weight);
-  const double reference = output_energy(backend, work.weight, evaluation);
+  const double reference =
+      evaluation != nullptr ? output_energy(backend, work.weight, *evaluation) : weight_energy;
   const auto errors_of = [&](Candidate& rounding) {
     LayerErrors errors;
     errors.weight = std::sqrt(relative(rounding.weight_energy(), weight_energy));

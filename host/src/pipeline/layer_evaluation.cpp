@@ -25,10 +25,9 @@ DeviceTensor weight_error(Backend& backend, const DeviceTensor& weight, const De
   return error;
 }
 
-double output_energy(Backend& backend, const DeviceTensor& matrix, const InputStatistics* inputs) {
-  if (inputs == nullptr) return backend.sum_of_squares(matrix);
+double output_energy(Backend& backend, const DeviceTensor& matrix, const InputStatistics& inputs) {
   DeviceTensor weighted = backend.zeros(matrix.shape);
-  backend.gemm(1.0f, matrix, Transpose::no, inputs->second_moment, Transpose::no, 0.0f, weighted);
+  backend.gemm(1.0f, matrix, Transpose::no, inputs.second_moment, Transpose::no, 0.0f, weighted);
   return backend.dot(weighted, matrix);
 }
 

@@ -15,8 +15,8 @@ DeviceTensor weight_error(Backend& backend, const DeviceTensor& weight, const De
                           const LayerQuantization& quantization);
 
 // tr(A H Aᵀ) for A [rows, cols] and inputs of second moment H [cols, cols]: the expected
-// ||x Aᵀ||² of one input x. Without statistics (standard normal inputs, H = I) it is ||A||².
-double output_energy(Backend& backend, const DeviceTensor& matrix, const InputStatistics* inputs);
+// ||x Aᵀ||² of one input x. (For standard normal inputs, H = I, it is ||A||², the sum of squares.)
+double output_energy(Backend& backend, const DeviceTensor& matrix, const InputStatistics& inputs);
 
 // The bias that cancels the layer's mean output error for inputs of mean `mean_input` [1, cols]:
 // b + mean(X) (W - Ŵ)ᵀ. The reference tool subtracts instead (a sign error, spec/algorithm.md
