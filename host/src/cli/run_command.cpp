@@ -69,18 +69,7 @@ std::vector<std::string> override_lines(const QuantizationRoutes& routes) {
 
 void warn_where_learning_did_not_pay(const ConversionResult& result) {
   for (const OptimizerVerdict& verdict : verdicts(result.layers)) {
-    if (verdict.paid()) continue;
-    log(LogLevel::warning,
-        "learned rounding with '" + verdict.optimizer +
-            "' did not pay: " + std::to_string(verdict.better) + " of " +
-            std::to_string(verdict.layers) + " layers beat round-to-nearest (mean " +
-            std::to_string(verdict.ratio.mean) + "x); round-to-nearest was written for " +
-            std::to_string(verdict.layers - verdict.learned_written) +
-            (verdict.decided_on == InputSource::synthetic
-                 ? ". Without activation statistics round-to-nearest is the best rounding there "
-                   "is for the expected output error; record statistics (lrq_capture) and use "
-                   "gptq"
-                 : ""));
+    if (!verdict.paid()) log(LogLevel::warning, did_not_pay_warning(verdict));
   }
 }
 

@@ -152,6 +152,12 @@ ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& p
   return result;
 }
 
+VersusRtn versus_rtn(double learned_ratio) noexcept {
+  if (learned_ratio < 1.0 - kEqualRatioTolerance) return VersusRtn::better;
+  if (learned_ratio > 1.0 + kEqualRatioTolerance) return VersusRtn::worse;
+  return VersusRtn::equal;
+}
+
 const char* input_source_name(InputSource source) noexcept {
   switch (source) {
     case InputSource::none:

@@ -35,6 +35,14 @@ enum class InputSource {
 };
 const char* input_source_name(InputSource source) noexcept;
 
+// A learned rounding against round-to-nearest, by the ratio of their expected output errors.
+// Ratios within 1e-6 of 1 are equal: roundings of the same quality differ there only by the
+// float rounding of the scale and of the sums (without statistics, where round-to-nearest is
+// optimal, a data-free optimizer often lands at 0.9999999x).
+enum class VersusRtn { better, equal, worse };
+inline constexpr double kEqualRatioTolerance = 1e-6;
+VersusRtn versus_rtn(double learned_ratio) noexcept;
+
 struct LayerOutcome {
   TensorInfo tensor;  // as in the input
   LayerAction action = LayerAction::keep;
@@ -51,8 +59,8 @@ struct LayerOutcome {
   LayerErrors rtn;      // round-to-nearest with the same scales
   LayerErrors learned;  // the optimizer's result, unless it is round-to-nearest
   LayerErrors result;   // what was written
-  // A learned result is written only when its expected output error on `decided_on` is below
-  // round-to-nearest's (or, under reference_compat, for the reference's data-free optimizers).
+  // A learned result is written only when it is better than round-to-nearest (versus_rtn) on
+  // `decided_on` (or, under reference_compat, for the reference's data-free optimizers).
   bool learned_rounding = false;  // the optimizer learned one (not rtn, statistics not missing)
   bool learned_written = false;
   InputSource decided_on = InputSource::none;

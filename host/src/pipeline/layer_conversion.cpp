@@ -162,7 +162,8 @@ std::pair<DeviceTensor, DeviceTensor> decide(LayerOutcome& outcome, const LayerW
     outcome.decided_on = source_of(work.inputs, InputSource::statistics);
     outcome.learned_ratio = std::sqrt(relative(learned_energy, rtn_energy));
     const bool reference_behaviour = work.settings.reference_compat && !route.data_aware;
-    outcome.learned_written = reference_behaviour || learned_energy < rtn_energy;
+    outcome.learned_written =
+        reference_behaviour || versus_rtn(outcome.learned_ratio) == VersusRtn::better;
   }
   if (work.settings.evaluate_outputs) {
     fill_errors(outcome, work, rounded, rtn, learned ? &*learned : nullptr);
@@ -214,7 +215,9 @@ ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& w
   outcome.stop_reason = rounded.stop_reason;
   const auto [values, error] = decide(outcome, work, rounded);
   if (outcome.learned_rounding && !outcome.learned_written) {
-    outcome.stop_reason += "; round-to-nearest written (lower expected output error)";
+    outcome.stop_reason +=
+        "; round-to-nearest written (the learned rounding did not lower the expected output "
+        "error)";
   }
   {
     const StageScope stage(Stage::quantize);

@@ -38,7 +38,7 @@ const char* inputs_phrase(InputSource source) {
 }  // namespace
 
 bool OptimizerVerdict::paid() const noexcept {
-  return better > 0 && ratio.mean < 1.0;
+  return better > 0 && versus_rtn(ratio.mean) == VersusRtn::better;
 }
 
 std::vector<OptimizerVerdict> verdicts(const std::vector<LayerOutcome>& layers) {
@@ -56,9 +56,10 @@ std::vector<OptimizerVerdict> verdicts(const std::vector<LayerOutcome>& layers) 
       verdict = std::prev(found.end());
     }
     ++verdict->layers;
-    verdict->better += layer.learned_ratio < 1.0 ? 1 : 0;
-    verdict->equal += layer.learned_ratio == 1.0 ? 1 : 0;
-    verdict->worse += layer.learned_ratio > 1.0 ? 1 : 0;
+    const VersusRtn versus = versus_rtn(layer.learned_ratio);
+    verdict->better += versus == VersusRtn::better ? 1 : 0;
+    verdict->equal += versus == VersusRtn::equal ? 1 : 0;
+    verdict->worse += versus == VersusRtn::worse ? 1 : 0;
     verdict->learned_written += layer.learned_written ? 1 : 0;
     add(verdict->ratio, layer.learned_ratio);
     if (layer.evaluated_on == InputSource::holdout) {
@@ -66,6 +67,20 @@ std::vector<OptimizerVerdict> verdicts(const std::vector<LayerOutcome>& layers) 
     }
   }
   return found;
+}
+
+std::string did_not_pay_warning(const OptimizerVerdict& verdict) {
+  std::string warning = "learned rounding with '" + verdict.optimizer + "' did not pay: " +
+                        std::to_string(verdict.better) + " of " + std::to_string(verdict.layers) +
+                        " layers beat round-to-nearest (mean " + times(verdict.ratio.mean) +
+                        "); round-to-nearest was written for " +
+                        std::to_string(verdict.layers - verdict.learned_written);
+  if (verdict.decided_on == InputSource::synthetic) {
+    warning +=
+        ". Without activation statistics round-to-nearest is the best rounding there is for the "
+        "expected output error; record statistics (lrq_capture) and use gptq";
+  }
+  return warning;
 }
 
 std::string verdict_line(const OptimizerVerdict& verdict) {

@@ -28,7 +28,8 @@ struct OptimizerVerdict {
   std::size_t learned_written = 0;
   RatioSummary ratio;     // learned / RTN expected output error on decided_on
   RatioSummary held_out;  // learned / RTN output error on the held-out statistics
-  // Learned rounding did not pay: no layer better than round-to-nearest, or worse on average.
+  // Learned rounding paid: some layer better than round-to-nearest, and better on average
+  // (versus_rtn of the mean ratio).
   bool paid() const noexcept;
 };
 
@@ -36,7 +37,13 @@ struct OptimizerVerdict {
 std::vector<OptimizerVerdict> verdicts(const std::vector<LayerOutcome>& layers);
 
 // "gptq: 5 of 5 layers better than RTN, 0 equal, 0 worse on the activation statistics; mean
-// 0.612x, worst 0.701x; learned rounding written for 5; held out: mean 0.630x, worst 0.720x"
+// 0.612x, worst 0.701x; learned rounding written for 5; held out (5 layers): mean 0.630x, worst
+// 0.720x"
 std::string verdict_line(const OptimizerVerdict& verdict);
+
+// The warning for a verdict that did not pay: "learned rounding with 'original' did not pay: 3 of
+// 36 layers beat round-to-nearest (mean 1.029x); round-to-nearest was written for 33", and
+// without statistics what to do instead.
+std::string did_not_pay_warning(const OptimizerVerdict& verdict);
 
 }  // namespace lrq::host
