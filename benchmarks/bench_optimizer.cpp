@@ -6,38 +6,18 @@
 
 #include <memory>
 #include <span>
-#include <stdexcept>
 
+#include "bench_plugins.hpp"
 #include "dense_state.hpp"
 #include "lrq/rng.hpp"
-#include "plugin_registry.hpp"
-#include "recipe/plugin_options.hpp"
 #include "subspace.hpp"
 #include "update_rules.hpp"
 
 namespace {
 
 using lrq::DeviceTensor;
-
-const lrq::host::PluginRegistry& registry() {
-  static const lrq::host::PluginRegistry plugins = [] {
-    lrq::host::PluginRegistry loaded;
-    loaded.load({LRQ_BENCHMARK_PLUGIN_DIRECTORY});
-    return loaded;
-  }();
-  return plugins;
-}
-
-template <class Factory>
-auto create(const std::shared_ptr<const Factory>& factory,
-            const std::vector<std::pair<std::string, std::string>>& options = {}) {
-  if (!factory) throw std::runtime_error("plugin missing in " LRQ_BENCHMARK_PLUGIN_DIRECTORY);
-  lrq::host::PluginSelection selection{"benchmark", "", {"benchmark", 0, 0}, {}};
-  for (const auto& [key, value] : options) {
-    selection.options.push_back({key, value, "", {"benchmark", 0, 0}});
-  }
-  return factory->create(lrq::host::resolve_options(selection, factory->schema()));
-}
+using lrq::bench::create;
+using lrq::bench::registry;
 
 // Low rank (16) plus noise, like a trained layer.
 DeviceTensor layer_weight(lrq::Backend& backend, std::int64_t rows, std::int64_t cols) {

@@ -32,35 +32,10 @@ import sys
 
 import ml_dtypes
 import numpy as np
-import safetensors
 
-DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": ml_dtypes.bfloat16,
-          "F8_E4M3": ml_dtypes.float8_e4m3fn, "I8": np.int8, "U8": np.uint8, "I64": np.int64,
-          "F64": np.float64}
+from quantized_files import FORMATS, dequantize, tensors
 
-FORMATS = {
-    "fp8": ["--format", "fp8"],
-    "int8-block128": ["--format", "int8_block", "--set", "format.block_size=128"],
-}
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def tensors(path):
-    with open(path, "rb") as handle:
-        return {name: np.frombuffer(bytes(info["data"]), DTYPES[info["dtype"]]).reshape(info["shape"])
-                for name, info in safetensors.deserialize(handle.read())}
-
-
-def dequantize(output, prefix):
-    codes = output[prefix + ".weight"].astype(np.float64)
-    scale = output[prefix + ".weight_scale"].astype(np.float64)
-    config = json.loads(output[prefix + ".comfy_quant"].tobytes())
-    if "group_size" in config:
-        block = config["group_size"]
-        scale = np.kron(scale, np.ones((block, block)))
-    elif scale.ndim == 1:
-        scale = scale[:, None]
-    return codes * scale
 
 
 def output_error(weight, restored, gram):
