@@ -4,8 +4,10 @@ weights), its activations recorded with lrq_capture on two disjoint sets of reac
 
 Writes into --work: albert.safetensors (the model's state dict, F32), fit.safetensors (statistics
 of the fit reactions, default compact/dense limits) and held-out.safetensors (statistics of the
-other reactions, dense for every layer). Then measure with heldout_quality.py --model-file.
-Needs torch and transformers; the rxnmapper package itself is not imported, only its files read.
+other reactions, dense for every layer). Then measure with heldout_quality.py --model-file ...
+--extra "--set calibration.missing=rtn": the embedding tables, which the generic profile
+quantizes, are no linear layers and have no statistics. Needs torch and transformers; the
+rxnmapper package itself is not imported, only its files read.
 
   PYTHONPATH=integrations/python benchmarks/capture_albert.py --wheel rxnmapper-0.4.3-py3-none-any.whl \\
       --work /tmp/albert [--device cuda]

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Build lrq on the GPU machine and run the backend conformance suite there.
 # Usage (repository root): scripts/gpu-check.sh [--build-only] [BUILD_DIR]
-# Expects .devdeps/deps.tar.xz (Boost headers and a static program_options, which that machine lacks,
-# and optionally Debian's libbenchmark-dev and libbenchmark1debian, used where it has no Google
-# Benchmark of its own).
+# Expects .devdeps/deps.tar.xz (Boost headers and a static program_options, which that machine lacks).
 set -euo pipefail
 build_only=false
 if [[ ${1:-} == --build-only ]]; then build_only=true; shift; fi
@@ -11,15 +9,8 @@ build=${1:-build-device}
 log=${OUT:-/tmp}
 mkdir -p /tmp/deps
 tar xJf .devdeps/deps.tar.xz -C /tmp/deps
-benchmark=()
-carried_benchmark=/tmp/deps/lib/x86_64-linux-gnu/cmake/benchmark
-if [[ -d $carried_benchmark ]] && ! find /usr /usr/local -name benchmarkConfig.cmake -print -quit 2>/dev/null | grep -q .; then
-  benchmark=(-Dbenchmark_DIR="$carried_benchmark")
-  export LD_LIBRARY_PATH=/tmp/deps/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-fi
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
   -DBoost_DIR=/tmp/deps/lib/x86_64-linux-gnu/cmake/Boost-1.74.0 -DBoost_USE_STATIC_LIBS=ON \
-  "${benchmark[@]}" \
   -DPython3_EXECUTABLE="$(command -v python3)" -DLRQ_WARNINGS_AS_ERRORS=OFF >"$log/configure.log"
 cmake --build "$build" -j "$(nproc)" >"$log/build.log" 2>&1 || { tail -40 "$log/build.log"; exit 1; }
 if $build_only; then exit 0; fi
