@@ -78,6 +78,20 @@ TEST_F(CliDryRun, NeedsNeitherTheBackendNorAnOutput) {
   expect_nothing_written(model);
 }
 
+// A model map without 'profile' is profile auto, which takes no options: a profile named with
+// another key is a recipe error pointing at that key.
+TEST_F(CliDryRun, AModelMapThatNamesItsProfileWithAnotherKeyIsARecipeError) {
+  const auto model = tiny_model();
+  const auto recipe = file("recipe.yaml");
+  write_file(recipe, "format: fp8\nmodel: {name: generic}\n");
+  const HostRun run = run_host({"run", recipe.string(), "--input", model.string(), "--dry-run"});
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_TRUE(contains(run.err,
+                       "recipe.yaml:2:9: model.name: profile 'auto' takes no options; "
+                       "name the profile they are for with 'profile'"))
+      << run.err;
+}
+
 TEST_F(CliDryRun, JsonGoesWithDryRun) {
   const HostRun run = convert(tiny_model(), file("out.safetensors"), {"--json"});
   EXPECT_EQ(run.exit_code, 2);

@@ -70,10 +70,10 @@ std::vector<OptimizerVerdict> verdicts(const std::vector<LayerOutcome>& layers) 
 }
 
 std::string did_not_pay_warning(const OptimizerVerdict& verdict) {
-  std::string warning = "learned rounding with '" + verdict.optimizer + "' did not pay: " +
-                        std::to_string(verdict.better) + " of " + std::to_string(verdict.layers) +
-                        " layers beat round-to-nearest (mean " + times(verdict.ratio.mean) +
-                        "); round-to-nearest was written for " +
+  std::string warning = "learned rounding with '" + verdict.optimizer +
+                        "' did not pay: " + std::to_string(verdict.better) + " of " +
+                        std::to_string(verdict.layers) + " layers beat round-to-nearest (mean " +
+                        times(verdict.ratio.mean) + "); round-to-nearest was written for " +
                         std::to_string(verdict.layers - verdict.learned_written);
   if (verdict.decided_on == InputSource::synthetic) {
     warning +=

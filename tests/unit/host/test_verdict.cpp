@@ -34,9 +34,11 @@ TEST(Verdict, CountsAndAveragesPerOptimizerInTheOrderTheyAppear) {
   LayerOutcome rounded_to_nearest;
   rounded_to_nearest.action = LayerAction::quantize;
   const std::vector<LayerOutcome> layers = {
-      learned_layer("gptq", 0.5, true),        kept,
+      learned_layer("gptq", 0.5, true),
+      kept,
       learned_layer("original", 1.02, false, InputSource::synthetic),
-      learned_layer("gptq", 0.7, true),        rounded_to_nearest,
+      learned_layer("gptq", 0.7, true),
+      rounded_to_nearest,
       learned_layer("gptq", 0.99999996, false),
   };
   const std::vector<OptimizerVerdict> found = verdicts(layers);

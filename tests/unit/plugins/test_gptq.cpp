@@ -8,11 +8,11 @@
 #include <numeric>
 
 #include "backend_test_data.hpp"
-#include "support/correlated_inputs.hpp"
 #include "linear_algebra_reference.hpp"
 #include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"
 #include "real_plugins.hpp"
+#include "support/correlated_inputs.hpp"
 
 namespace lrq::test {
 namespace {
