@@ -127,6 +127,9 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
   DeviceTensor encode(const DeviceTensor& grid_values, const Grid& grid) override {
     return pin(call(&Backend::encode, grid_values, grid));
   }
+  DeviceTensor decode(const DeviceTensor& codes, const Grid& grid) override {
+    return pin(call(&Backend::decode, codes, grid));
+  }
   DeviceTensor dequantize(const DeviceTensor& values, const DeviceTensor& scale,
                           const ScaleLayout& layout) override {
     return pin(call(&Backend::dequantize, values, scale, layout));

@@ -98,13 +98,19 @@ class Backend {
   // holds a NaN or an infinity yields +infinity.
   virtual DeviceTensor absmax(const DeviceTensor& x, const ScaleLayout& layout) = 0;
 
-  // Round-to-nearest onto the grid: round_even(clamp(x * multiplier[cell], -max, max)), as F32
-  // values that lie exactly on the grid.
+  // Round-to-nearest onto any grid: clamp(x * multiplier[cell], grid.lowest(), grid.max_abs)
+  // rounded to the nearest grid value, ties to the even code, as F32 values that lie exactly on
+  // the grid (lrq::grid_arithmetic::clamp_onto for each element; NaN stays NaN).
   virtual DeviceTensor quantize(const DeviceTensor& x, const DeviceTensor& multiplier,
                                 const ScaleLayout& layout, const Grid& grid) = 0;
 
-  // Grid values (F32, exactly on the grid) to storage codes: F8_E4M3 bytes or I8.
+  // Grid values (F32, exactly on the grid) to codes, one per element, of grid.storage_dtype().
+  // Throws lrq::Error (internal) when a value is not on the grid.
   virtual DeviceTensor encode(const DeviceTensor& grid_values, const Grid& grid) = 0;
+
+  // Codes, one per element in a 1-byte dtype (bits above grid.code_bits() ignored), to their F32
+  // values: NaN or infinity for the grid's special codes.
+  virtual DeviceTensor decode(const DeviceTensor& codes, const Grid& grid) = 0;
 
   // values * scale[cell], F32.
   virtual DeviceTensor dequantize(const DeviceTensor& values, const DeviceTensor& scale,

@@ -44,6 +44,10 @@ DeviceTensor ProfilingBackend::encode(const DeviceTensor& grid_values, const Gri
   return finished(backend_.encode(grid_values, grid));
 }
 
+DeviceTensor ProfilingBackend::decode(const DeviceTensor& codes, const Grid& grid) {
+  return finished(backend_.decode(codes, grid));
+}
+
 DeviceTensor ProfilingBackend::dequantize(const DeviceTensor& values, const DeviceTensor& scale,
                                           const ScaleLayout& layout) {
   return finished(backend_.dequantize(values, scale, layout));

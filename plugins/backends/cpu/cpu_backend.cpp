@@ -145,12 +145,23 @@ DeviceTensor CpuBackend::encode(const DeviceTensor& grid_values, const Grid& gri
                                                    static_cast<std::size_t>(grid_values.elements()),
                                                    grid, data_of<std::byte>(codes), threads_);
   if (off_grid > 0) {
-    throw Error(ErrorCategory::internal,
-                "cpu backend: encode got " + std::to_string(off_grid) +
-                    " values that are not on the " +
-                    (grid.kind == GridKind::e4m3fn ? "float8_e4m3fn" : "int8") + " grid");
+    throw Error(ErrorCategory::internal, "cpu backend: encode got " + std::to_string(off_grid) +
+                                             " values that are not on the " + grid.name() +
+                                             " grid");
   }
   return codes;
+}
+
+DeviceTensor CpuBackend::decode(const DeviceTensor& codes, const Grid& grid) {
+  if (itemsize(codes.dtype) != 1) {
+    throw Error(ErrorCategory::internal, "cpu backend: decode of " +
+                                             std::string(safetensors_name(codes.dtype)) +
+                                             " codes; codes are one byte each");
+  }
+  DeviceTensor values = allocate(DType::F32, codes.shape);
+  decode_grid_codes(data_of<const std::byte>(codes), static_cast<std::size_t>(codes.elements()),
+                    grid, data_of<float>(values), threads_);
+  return values;
 }
 
 DeviceTensor CpuBackend::dequantize(const DeviceTensor& values, const DeviceTensor& scale,

@@ -10,60 +10,15 @@
 
 #include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"
+#include "lrq/grid_arithmetic.hpp"
 
 namespace lrq::cpu {
 namespace {
 
 constexpr std::int64_t kChunk = std::int64_t{1} << 16;
 
-// Adding and subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer, ties to
-// even, in the default rounding mode (the project never builds with -ffast-math).
-constexpr float kRoundingMagic = 12582912.0f;
-
-inline float round_half_even(float value) {
-  return (value + kRoundingMagic) - kRoundingMagic;
-}
-
-// The nearest float8_e4m3fn value (ties to even) of a value already clamped to +-448; the same
-// result as e4m3fn_to_f32(f32_to_e4m3fn(value)), without the table walk.
-inline float round_to_e4m3fn(float value) {
-  const float magnitude = std::fabs(value);
-  float rounded;
-  if (magnitude < 0x1p-6f) {
-    rounded = round_half_even(magnitude * 512.0f) * 0x1p-9f;  // subnormals: steps of 2^-9
-  } else {
-    std::uint32_t bits = std::bit_cast<std::uint32_t>(magnitude);
-    bits += 0x7FFFFu + ((bits >> 20) & 1u);  // round the 23-bit mantissa to 3 bits, ties to even
-    bits &= 0xFFF00000u;
-    rounded = std::bit_cast<float>(bits);
-  }
-  return std::copysign(rounded, value);
-}
-
-inline float round_to_grid(float value, GridKind kind) {
-  return kind == GridKind::e4m3fn ? round_to_e4m3fn(value) : round_half_even(value);
-}
-
-// float8_e4m3fn codes of every float whose low 20 mantissa bits are zero, indexed by the other 12
-// bits. Every grid value is such a float, so encoding grid values is one lookup.
-const std::array<std::uint8_t, 4096>& e4m3fn_codes_by_top_bits() {
-  static const std::array<std::uint8_t, 4096> table = [] {
-    std::array<std::uint8_t, 4096> codes{};
-    for (std::uint32_t i = 0; i < codes.size(); ++i) {
-      codes[i] = f32_to_e4m3fn(std::bit_cast<float>(i << 20));
-    }
-    return codes;
-  }();
-  return table;
-}
-
-inline std::uint8_t encode_e4m3fn(float value, const std::array<std::uint8_t, 4096>& table) {
-  const auto bits = std::bit_cast<std::uint32_t>(value);
-  return (bits & 0xFFFFFu) == 0 ? table[bits >> 20] : f32_to_e4m3fn(value);
-}
-
 std::int64_t runs_per_row(MatrixShape shape, const ScaleLayout& layout) {
-  return layout.granularity == ScaleGranularity::block ? shape.cols / layout.block : 1;
+  return layout.granularity == ScaleGranularity::block ? shape.cols / layout.block_cols : 1;
 }
 
 std::int64_t cell_index(const ScaleLayout& layout, std::int64_t row, std::int64_t run,
@@ -74,7 +29,7 @@ std::int64_t cell_index(const ScaleLayout& layout, std::int64_t row, std::int64_
     case ScaleGranularity::row:
       return row;
     case ScaleGranularity::block:
-      return (row / layout.block) * runs + run;
+      return (row / layout.block_rows) * runs + run;
   }
   return 0;
 }
@@ -154,16 +109,13 @@ void absmax_cells(const float* x, MatrixShape shape, const ScaleLayout& layout, 
 
 void quantize_to_grid(const float* x, MatrixShape shape, const float* multiplier,
                       const ScaleLayout& layout, const Grid& grid, float* values, int threads) {
-  const GridKind kind = grid.kind;
-  const float limit = grid.max_abs;
   for_each_run(
       shape, layout, threads,
       [&](std::int64_t row, std::int64_t, std::int64_t first, std::int64_t end, std::int64_t cell) {
         const float m = multiplier[cell];
         const std::int64_t base = row * shape.cols;
         for (std::int64_t col = first; col < end; ++col) {
-          const float scaled = std::clamp(x[base + col] * m, -limit, limit);
-          values[base + col] = round_to_grid(scaled, kind);
+          values[base + col] = grid_arithmetic::clamp_onto(grid, x[base + col] * m);
         }
       });
 }
@@ -172,27 +124,27 @@ std::int64_t encode_grid_values(const float* values, std::size_t count, const Gr
                                 std::byte* codes, int threads) {
   const auto total = static_cast<std::int64_t>(count);
   std::int64_t off_grid = 0;
-  if (grid.kind == GridKind::e4m3fn) {
-    const auto& table = e4m3fn_codes_by_top_bits();
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : off_grid)
-    for (std::int64_t i = 0; i < total; ++i) {
-      const std::uint8_t code = encode_e4m3fn(values[i], table);
-      const bool on_grid = e4m3fn_to_f32(code) == values[i];
-      codes[i] = std::byte{on_grid ? code : std::uint8_t{0}};
-      off_grid += on_grid ? 0 : 1;
-    }
-  } else {
-#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : off_grid)
-    for (std::int64_t i = 0; i < total; ++i) {
-      const float value = values[i];
-      const bool in_range = value >= -127.0f && value <= 127.0f;  // false for NaN
-      const auto code = static_cast<std::int8_t>(in_range ? value : 0.0f);
-      const bool on_grid = in_range && static_cast<float>(code) == value;
-      codes[i] = static_cast<std::byte>(on_grid ? code : std::int8_t{0});
-      off_grid += on_grid ? 0 : 1;
-    }
+  for (std::int64_t i = 0; i < total; ++i) {
+    const std::int32_t code = grid_arithmetic::encode(grid, values[i]);
+    codes[i] = static_cast<std::byte>(code < 0 ? 0 : code);
+    off_grid += code < 0 ? 1 : 0;
   }
   return off_grid;
+}
+
+void decode_grid_codes(const std::byte* codes, std::size_t count, const Grid& grid, float* values,
+                       int threads) {
+  std::array<float, 256> table{};
+  for (std::uint32_t code = 0; code < table.size(); ++code) {
+    table[code] = grid_arithmetic::decode(grid, code);
+  }
+  const std::uint32_t mask = (1u << grid.code_bits()) - 1u;
+  const auto total = static_cast<std::int64_t>(count);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t i = 0; i < total; ++i) {
+    values[i] = table[std::to_integer<std::uint32_t>(codes[i]) & mask];
+  }
 }
 
 void dequantize_values(const float* values, MatrixShape shape, const float* scale,
@@ -213,7 +165,6 @@ void round_with_feedback_f32(const FeedbackArrays& arrays, MatrixShape shape,
                              const FeedbackRounding& step, int threads) {
   const std::int64_t runs = runs_per_row(shape, layout);
   const std::int64_t n = arrays.n;
-  const float limit = grid.max_abs;
   // Rows are independent: each is rounded column after column, its error fed forward in order.
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t row = 0; row < shape.rows; ++row) {
@@ -224,11 +175,10 @@ void round_with_feedback_f32(const FeedbackArrays& arrays, MatrixShape shape,
       const std::int64_t c = step.first + j;
       const std::int64_t col = step.columns.empty() ? c : step.columns[static_cast<std::size_t>(c)];
       const std::int64_t run =
-          layout.granularity == ScaleGranularity::block ? col / layout.block : 0;
+          layout.granularity == ScaleGranularity::block ? col / layout.block_cols : 0;
       const std::int64_t cell = cell_index(layout, row, run, runs);
       const float x = w[j];
-      const float value =
-          round_to_grid(std::clamp(x * arrays.multiplier[cell], -limit, limit), grid.kind);
+      const float value = grid_arithmetic::clamp_onto(grid, x * arrays.multiplier[cell]);
       values[j] = value;
       const float error = (x - value * arrays.scale[cell]) / arrays.u[j * n + j];
       errors[j] = error;

@@ -31,6 +31,10 @@ void quantize_to_grid(const float* x, MatrixShape shape, const float* multiplier
 std::int64_t encode_grid_values(const float* values, std::size_t count, const Grid& grid,
                                 std::byte* codes, int threads);
 
+// Codes (one per byte, bits above the grid's code bits ignored) to their F32 values.
+void decode_grid_codes(const std::byte* codes, std::size_t count, const Grid& grid, float* values,
+                       int threads);
+
 void dequantize_values(const float* values, MatrixShape shape, const float* scale,
                        const ScaleLayout& layout, float* weight, int threads);
 

@@ -26,11 +26,10 @@ __global__ void absmax_tiles(const float* x, CellTiling tiling, std::uint32_t* c
 }
 
 __global__ void quantize_tiles(const float* x, const float* multiplier, CellTiling tiling,
-                               GridKind kind, float limit, float* values) {
+                               Grid grid, float* values) {
   const Tile tile = tile_at(tiling, blockIdx.x);
   const float m = multiplier[tile.cell];
-  for_each_element(tiling, tile,
-                   [&](std::int64_t i) { values[i] = quantize_one(x[i], m, kind, limit); });
+  for_each_element(tiling, tile, [&](std::int64_t i) { values[i] = quantize_one(x[i], m, grid); });
 }
 
 __global__ void dequantize_tiles(const float* values, const float* scale, CellTiling tiling,
@@ -47,7 +46,7 @@ std::int64_t cell_count(const CellTiling& tiling) {
     case ScaleGranularity::row:
       return tiling.rows;
     case ScaleGranularity::block:
-      return tiling.rows / tiling.block * tiling.cells_per_row;
+      return tiling.rows / tiling.block_rows * tiling.cells_per_row;
   }
   return 1;
 }
@@ -67,8 +66,7 @@ void absmax(const float* x, const CellTiling& tiling, float* cells, cudaStream_t
 void quantize(const float* x, const float* multiplier, const CellTiling& tiling, const Grid& grid,
               float* values, cudaStream_t stream) {
   if (tiling.tiles == 0) return;
-  quantize_tiles<<<tile_blocks(tiling), kThreads, 0, stream>>>(x, multiplier, tiling, grid.kind,
-                                                               grid.max_abs, values);
+  quantize_tiles<<<tile_blocks(tiling), kThreads, 0, stream>>>(x, multiplier, tiling, grid, values);
   check_launch("quantize");
 }
 

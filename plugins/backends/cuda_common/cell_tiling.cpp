@@ -26,18 +26,20 @@ CellTiling cell_tiling(std::int64_t rows, std::int64_t cols, const ScaleLayout& 
       tiling.tile_rows = 1;
       break;
     case ScaleGranularity::block:
-      if (layout.block <= 0 || rows % layout.block != 0 || cols % layout.block != 0) {
+      if (!layout.tiling_mismatch(rows, cols).empty()) {
         throw Error(ErrorCategory::internal, "cuda backend: " + layout.describe() +
                                                  " scales over a " + shape_to_string({rows, cols}) +
                                                  " matrix; its sides must be multiples");
       }
-      tiling.block = layout.block;
-      tiling.cells_per_row = cols / layout.block;
-      tiling.tile_cols = layout.block;
+      tiling.block_rows = layout.block_rows;
+      tiling.block_cols = layout.block_cols;
+      tiling.cells_per_row = cols / layout.block_cols;
+      tiling.tile_cols = layout.block_cols;
       // Large blocks are split into bands of rows that still divide the block, so that no tile
       // straddles two cells.
-      tiling.tile_rows = layout.block;
-      while (tiling.tile_rows % 2 == 0 && tiling.tile_rows * layout.block > 4 * kTileElements) {
+      tiling.tile_rows = layout.block_rows;
+      while (tiling.tile_rows % 2 == 0 &&
+             tiling.tile_rows * layout.block_cols > 4 * kTileElements) {
         tiling.tile_rows /= 2;
       }
       break;

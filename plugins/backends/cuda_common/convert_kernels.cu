@@ -1,10 +1,11 @@
-// Widening to float32 and encoding grid values to storage codes, bit for bit as lrq's host
-// conversions (lrq/float_convert.hpp) do them.
+// Widening to float32 bit for bit as lrq's host conversions (lrq/float_convert.hpp) do it, and
+// encoding and decoding any grid's codes with lrq/grid_arithmetic.hpp.
 #include <cstdint>
 
 #include "cuda_check.hpp"
 #include "kernel_support.cuh"
 #include "lrq/error.hpp"
+#include "lrq/grid_arithmetic.hpp"
 
 namespace lrq::cuda {
 namespace {
@@ -65,39 +66,22 @@ __device__ inline void count_off_grid(unsigned long long off_grid, unsigned long
   if ((threadIdx.x & 31u) == 0 && off_grid != 0) atomicAdd(total, off_grid);
 }
 
-// Every float8_e4m3fn value, as a float, has its low 20 mantissa bits zero; such a float's code
-// is found by its top 12 bits. Anything else (NaN included) is off the grid.
-__global__ void encode_e4m3fn(const float* values, std::int64_t count, const float* decoded,
-                              const std::uint8_t* codes_by_top_bits, std::uint8_t* codes,
-                              unsigned long long* off_grid) {
+__global__ void encode_codes(const float* values, std::int64_t count, Grid grid,
+                             std::uint8_t* codes, unsigned long long* off_grid) {
   unsigned long long off = 0;
   for (std::int64_t i = global_thread(); i < count; i += grid_threads()) {
-    const float value = values[i];
-    const std::uint32_t bits = __float_as_uint(value);
-    std::uint8_t code = 0;
-    bool on_grid = false;
-    if ((bits & 0xF'FFFFu) == 0) {
-      code = codes_by_top_bits[bits >> 20];
-      on_grid = decoded[code] == value;
-    }
-    codes[i] = on_grid ? code : std::uint8_t{0};
-    off += on_grid ? 0 : 1;
+    const std::int32_t code = grid_arithmetic::encode(grid, values[i]);
+    codes[i] = static_cast<std::uint8_t>(code < 0 ? 0 : code);
+    off += code < 0 ? 1 : 0;
   }
   count_off_grid(off, off_grid);
 }
 
-__global__ void encode_int8(const float* values, std::int64_t count, std::int8_t* codes,
-                            unsigned long long* off_grid) {
-  unsigned long long off = 0;
+__global__ void decode_codes(const std::uint8_t* codes, std::int64_t count, Grid grid,
+                             float* values) {
   for (std::int64_t i = global_thread(); i < count; i += grid_threads()) {
-    const float value = values[i];
-    const bool in_range = value >= -127.0f && value <= 127.0f;  // false for NaN
-    const auto code = static_cast<std::int8_t>(in_range ? value : 0.0f);
-    const bool on_grid = in_range && static_cast<float>(code) == value;
-    codes[i] = on_grid ? code : std::int8_t{0};
-    off += on_grid ? 0 : 1;
+    values[i] = grid_arithmetic::decode(grid, codes[i]);
   }
-  count_off_grid(off, off_grid);
 }
 
 }  // namespace
@@ -135,20 +119,20 @@ void widen(DType source, const void* input, float* output, std::int64_t count,
   check_launch("widen");
 }
 
-void encode(const float* values, std::int64_t count, GridKind kind, const ConversionTables& tables,
-            void* codes, unsigned long long* off_grid, cudaStream_t stream) {
+void encode(const float* values, std::int64_t count, const Grid& grid, std::uint8_t* codes,
+            unsigned long long* off_grid, cudaStream_t stream) {
   LRQ_CUDA_CHECK(cudaMemsetAsync(off_grid, 0, sizeof *off_grid, stream));
   if (count == 0) return;
-  const unsigned int blocks = grid_stride_blocks(count);
-  if (kind == GridKind::e4m3fn) {
-    encode_e4m3fn<<<blocks, kThreads, 0, stream>>>(values, count, tables.e4m3fn_values,
-                                                   tables.e4m3fn_codes_by_top_bits,
-                                                   static_cast<std::uint8_t*>(codes), off_grid);
-  } else {
-    encode_int8<<<blocks, kThreads, 0, stream>>>(values, count, static_cast<std::int8_t*>(codes),
-                                                 off_grid);
-  }
+  encode_codes<<<grid_stride_blocks(count), kThreads, 0, stream>>>(values, count, grid, codes,
+                                                                   off_grid);
   check_launch("encode");
+}
+
+void decode(const std::uint8_t* codes, std::int64_t count, const Grid& grid, float* values,
+            cudaStream_t stream) {
+  if (count == 0) return;
+  decode_codes<<<grid_stride_blocks(count), kThreads, 0, stream>>>(codes, count, grid, values);
+  check_launch("decode");
 }
 
 }  // namespace lrq::cuda

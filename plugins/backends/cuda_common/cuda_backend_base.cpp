@@ -83,7 +83,7 @@ struct CudaBackendBase::State {
     const cudaStream_t stream = enter().compute();
     wait_for(a);
     wait_for(b);
-    const CellTiling tiling = cell_tiling(1, a.elements(), {ScaleGranularity::tensor, 0});
+    const CellTiling tiling = cell_tiling(1, a.elements(), ScaleLayout::per_tensor());
     DeviceTensor partials = allocate(DType::F64, {2 * tiling.tiles});
     DeviceTensor sums = allocate(DType::F64, {2});
     cuda::sum_of_products(static_cast<const float*>(a.data), static_cast<const float*>(b.data),
@@ -194,18 +194,31 @@ DeviceTensor CudaBackendBase::encode(const DeviceTensor& grid_values, const Grid
   state_->wait_for(grid_values);
   DeviceTensor codes = state_->allocate(grid.storage_dtype(), grid_values.shape);
   DeviceTensor counter = state_->allocate(DType::U64, {1});
-  cuda::encode(data_of<const float>(grid_values), grid_values.elements(), grid.kind,
-               state_->tables.tables(), codes.data, data_of<unsigned long long>(counter),
+  cuda::encode(data_of<const float>(grid_values), grid_values.elements(), grid,
+               data_of<std::uint8_t>(codes), data_of<unsigned long long>(counter),
                context.compute());
   unsigned long long off_grid = 0;
   state_->read(counter, &off_grid);
   if (off_grid > 0) {
-    throw Error(ErrorCategory::internal,
-                "cuda backend: encode got " + std::to_string(off_grid) +
-                    " values that are not on the " +
-                    (grid.kind == GridKind::e4m3fn ? "float8_e4m3fn" : "int8") + " grid");
+    throw Error(ErrorCategory::internal, "cuda backend: encode got " + std::to_string(off_grid) +
+                                             " values that are not on the " + grid.name() +
+                                             " grid");
   }
   return codes;
+}
+
+DeviceTensor CudaBackendBase::decode(const DeviceTensor& codes, const Grid& grid) {
+  if (itemsize(codes.dtype) != 1) {
+    throw Error(ErrorCategory::internal, "cuda backend: decode of " +
+                                             std::string(safetensors_name(codes.dtype)) +
+                                             " codes; codes are one byte each");
+  }
+  DeviceContext& context = state_->enter();
+  state_->wait_for(codes);
+  DeviceTensor values = state_->allocate(DType::F32, codes.shape);
+  cuda::decode(data_of<const std::uint8_t>(codes), codes.elements(), grid, data_of<float>(values),
+               context.compute());
+  return values;
 }
 
 DeviceTensor CudaBackendBase::dequantize(const DeviceTensor& values, const DeviceTensor& scale,

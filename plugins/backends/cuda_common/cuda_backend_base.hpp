@@ -44,6 +44,7 @@ class CudaBackendBase : public Backend {
   DeviceTensor quantize(const DeviceTensor& x, const DeviceTensor& multiplier,
                         const ScaleLayout& layout, const Grid& grid) override;
   DeviceTensor encode(const DeviceTensor& grid_values, const Grid& grid) override;
+  DeviceTensor decode(const DeviceTensor& codes, const Grid& grid) override;
   DeviceTensor dequantize(const DeviceTensor& values, const DeviceTensor& scale,
                           const ScaleLayout& layout) override;
   ErrorNorms quantization_error(const DeviceTensor& reference, const DeviceTensor& values,

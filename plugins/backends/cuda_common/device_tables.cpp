@@ -1,6 +1,5 @@
 #include "device_tables.hpp"
 
-#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -11,10 +10,8 @@ namespace lrq::cuda {
 namespace {
 
 constexpr std::size_t kCodes = 256;
-constexpr std::size_t kTopBitPatterns = 4096;
 constexpr std::size_t kE5m2Offset = kCodes * sizeof(float);
-constexpr std::size_t kEncodeOffset = 2 * kCodes * sizeof(float);
-constexpr std::size_t kTableBytes = kEncodeOffset + kTopBitPatterns;
+constexpr std::size_t kTableBytes = 2 * kCodes * sizeof(float);
 
 std::vector<std::byte> host_tables() {
   std::vector<std::byte> bytes(kTableBytes);
@@ -23,9 +20,6 @@ std::vector<std::byte> host_tables() {
     const float e5m2 = e5m2_to_f32(static_cast<std::uint8_t>(code));
     std::memcpy(bytes.data() + code * sizeof(float), &e4m3fn, sizeof(float));
     std::memcpy(bytes.data() + kE5m2Offset + code * sizeof(float), &e5m2, sizeof(float));
-  }
-  for (std::uint32_t top = 0; top < kTopBitPatterns; ++top) {
-    bytes[kEncodeOffset + top] = std::byte{f32_to_e4m3fn(std::bit_cast<float>(top << 20))};
   }
   return bytes;
 }
@@ -42,7 +36,6 @@ DeviceTables::DeviceTables(DeviceContext& context)
   const auto* base = static_cast<const std::byte*>(memory_.data);
   tables_.e4m3fn_values = reinterpret_cast<const float*>(base);
   tables_.e5m2_values = reinterpret_cast<const float*>(base + kE5m2Offset);
-  tables_.e4m3fn_codes_by_top_bits = reinterpret_cast<const std::uint8_t*>(base + kEncodeOffset);
 }
 
 }  // namespace lrq::cuda

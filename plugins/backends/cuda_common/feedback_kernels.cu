@@ -21,7 +21,8 @@ __device__ inline std::int64_t cell_of(const FeedbackStep& step, std::int64_t ro
     case ScaleGranularity::row:
       return row;
     case ScaleGranularity::block:
-      return (row / step.layout.block) * (step.cols / step.layout.block) + col / step.layout.block;
+      return (row / step.layout.block_rows) * (step.cols / step.layout.block_cols) +
+             col / step.layout.block_cols;
   }
   return 0;
 }
@@ -41,7 +42,7 @@ __global__ void feedback_rows(FeedbackStep step) {
       const std::int64_t c = step.first + j;
       const std::int64_t cell = cell_of(step, row, step.columns == nullptr ? c : step.columns[c]);
       const float x = segment[j];
-      const float value = quantize_one(x, step.multiplier[cell], step.grid.kind, step.grid.max_abs);
+      const float value = quantize_one(x, step.multiplier[cell], step.grid);
       const float error =
           __fdiv_rn(__fsub_rn(x, __fmul_rn(value, step.scale[cell])), step.u[j * step.n + j]);
       if (lane == 0) {

@@ -65,8 +65,8 @@ __device__ inline Tile tile_at(const CellTiling& tiling, std::int64_t index) {
       tile.cell = tile.row_begin;
       break;
     case ScaleGranularity::block:
-      tile.cell =
-          (tile.row_begin / tiling.block) * tiling.cells_per_row + tile.col_begin / tiling.block;
+      tile.cell = (tile.row_begin / tiling.block_rows) * tiling.cells_per_row +
+                  tile.col_begin / tiling.block_cols;
       break;
   }
   return tile;

@@ -11,16 +11,17 @@
 
 namespace lrq::cuda {
 
-// How the kernels split a [rows, cols] matrix into tiles, each inside one scale cell: a block x
-// block cell, up to 16384 columns of one row (per-row), or a band of rows up to 16384 elements
-// (per-tensor). The tiling depends only on the shape and the layout, so sums over tiles in tile
-// order give the same bits on any GPU.
+// How the kernels split a [rows, cols] matrix into tiles, each inside one scale cell: a block
+// cell (or a band of its rows), up to 16384 columns of one row (per-row), or a band of rows up to
+// 16384 elements (per-tensor). The tiling depends only on the shape and the layout, so sums over
+// tiles in tile order give the same bits on any GPU.
 struct CellTiling {
   std::int64_t rows = 0;
   std::int64_t cols = 0;
   ScaleGranularity granularity = ScaleGranularity::tensor;
-  std::int64_t block = 0;
-  std::int64_t cells_per_row = 1;  // block granularity: cols / block
+  std::int64_t block_rows = 0;
+  std::int64_t block_cols = 0;
+  std::int64_t cells_per_row = 1;  // block granularity: cols / block_cols
   std::int64_t tile_rows = 1;
   std::int64_t tile_cols = 1;
   std::int64_t tiles_per_band = 0;  // tiles side by side across the columns
@@ -32,9 +33,8 @@ CellTiling cell_tiling(std::int64_t rows, std::int64_t cols, const ScaleLayout& 
 // Exact float8 conversions, built on the host from lrq's own (lrq/float_convert.hpp), so every
 // code converts to the same bits as on the cpu backend.
 struct ConversionTables {
-  const float* e4m3fn_values = nullptr;                    // [256]
-  const float* e5m2_values = nullptr;                      // [256]
-  const std::uint8_t* e4m3fn_codes_by_top_bits = nullptr;  // [4096], by the float's top 12 bits
+  const float* e4m3fn_values = nullptr;  // [256]
+  const float* e5m2_values = nullptr;    // [256]
 };
 
 // F64, F16, BF16, F8_E4M3, F8_E5M2 or I8 to F32 (F32 itself is a plain copy, not done here).
@@ -47,10 +47,14 @@ void absmax(const float* x, const CellTiling& tiling, float* cells, cudaStream_t
 void quantize(const float* x, const float* multiplier, const CellTiling& tiling, const Grid& grid,
               float* values, cudaStream_t stream);
 
-// Writes the storage codes, and the number of values off the grid (written as code 0) to
+// Writes the codes (one byte each), and the number of values off the grid (written as code 0) to
 // *off_grid.
-void encode(const float* values, std::int64_t count, GridKind kind, const ConversionTables& tables,
-            void* codes, unsigned long long* off_grid, cudaStream_t stream);
+void encode(const float* values, std::int64_t count, const Grid& grid, std::uint8_t* codes,
+            unsigned long long* off_grid, cudaStream_t stream);
+
+// Codes (one byte each) to their values.
+void decode(const std::uint8_t* codes, std::int64_t count, const Grid& grid, float* values,
+            cudaStream_t stream);
 
 void dequantize(const float* values, const float* scale, const CellTiling& tiling, float* weight,
                 cudaStream_t stream);

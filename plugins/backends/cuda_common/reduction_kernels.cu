@@ -81,7 +81,7 @@ void quantization_error_sums(const float* reference, const float* values, const 
 
 void sum_of_products(const float* a, const float* b, std::int64_t count, double* partials,
                      double* sums, cudaStream_t stream) {
-  const CellTiling tiling = cell_tiling(1, count, {ScaleGranularity::tensor, 0});
+  const CellTiling tiling = cell_tiling(1, count, ScaleLayout::per_tensor());
   if (tiling.tiles > 0) {
     product_tiles<<<tile_blocks(tiling), kThreads, 0, stream>>>(a, b, tiling, partials);
     check_launch("sum_of_products");

@@ -1,55 +1,12 @@
 #include "scaled_format.hpp"
 
-#include <cmath>
+#include <algorithm>
 #include <cstring>
 
 #include "lrq/error.hpp"
+#include "stored_layer.hpp"
 
 namespace lrq::formats {
-namespace {
-
-std::vector<std::byte> download_bytes(Backend& backend, const DeviceTensor& tensor) {
-  std::vector<std::byte> bytes(tensor.bytes());
-  backend.download(tensor, bytes);
-  return bytes;
-}
-
-DeviceTensor upload_floats(Backend& backend, const std::vector<float>& values, const Shape& shape) {
-  const std::span<const std::byte> bytes = std::as_bytes(std::span(values));
-  return backend.upload(TensorView{DType::F32, shape, bytes});
-}
-
-const TensorView& stored_tensor(const StoredLayer& layer, const std::string& suffix) {
-  const auto found = layer.tensors.find(suffix);
-  if (found == layer.tensors.end()) {
-    throw Error(ErrorCategory::input, "quantized layer '" + layer.prefix + "' has no '" +
-                                          layer.prefix + "." + suffix + "'");
-  }
-  return found->second;
-}
-
-void require_stored(bool condition, const StoredLayer& layer, const std::string& suffix,
-                    const std::string& expectation, const TensorView& tensor) {
-  if (condition) return;
-  throw Error(ErrorCategory::input, "tensor '" + layer.prefix + "." + suffix + "': expected " +
-                                        expectation + ", found " +
-                                        std::string(safetensors_name(tensor.dtype)) + " " +
-                                        shape_to_string(tensor.shape));
-}
-
-// Why a [rows, cols] weight does not tile into the layout's blocks; empty when it does.
-std::string block_mismatch(const ScaleLayout& layout, std::int64_t rows, std::int64_t cols) {
-  if (layout.granularity != ScaleGranularity::block) return {};
-  for (const auto& [extent, what] : {std::pair{rows, "rows"}, std::pair{cols, "columns"}}) {
-    if (extent % layout.block != 0) {
-      return std::to_string(extent) + " " + what + " not divisible by block size " +
-             std::to_string(layout.block);
-    }
-  }
-  return {};
-}
-
-}  // namespace
 
 Shape stored_scale_shape(const ScaledFormatSpec& spec, std::int64_t rows, std::int64_t cols) {
   Shape shape;
@@ -78,7 +35,7 @@ Acceptance ScaledFormat::accepts(const TensorInfo& weight) const {
     return {false, "dtype " + std::string(safetensors_name(weight.dtype)) + " is not a float"};
   }
   if (weight.elements() == 0) return {false, "empty tensor"};
-  std::string mismatch = block_mismatch(spec_.layout, weight.shape[0], weight.shape[1]);
+  std::string mismatch = spec_.layout.tiling_mismatch(weight.shape[0], weight.shape[1]);
   return {mismatch.empty(), std::move(mismatch)};
 }
 
@@ -98,20 +55,10 @@ LayerPlan ScaledFormat::plan(const std::string& prefix, const TensorInfo& weight
 LayerQuantization ScaledFormat::prepare(Backend& backend, const TensorInfo& weight,
                                         const DeviceTensor& weight_f32) const {
   const Shape cells = spec_.layout.cells(weight.shape[0], weight.shape[1]);
-  const DeviceTensor maxima_on_device = backend.absmax(weight_f32, spec_.layout);
-  std::vector<float> maxima(static_cast<std::size_t>(element_count(cells)));
-  backend.download(maxima_on_device, std::as_writable_bytes(std::span(maxima)));
-
-  bool all_zero = true;
-  for (float maximum : maxima) {
-    if (!std::isfinite(maximum)) {
-      const std::string beyond_f32 =
-          weight.dtype == DType::F64 ? ", or values beyond the float32 range" : "";
-      throw Error(ErrorCategory::input,
-                  "tensor '" + weight.name + "' contains NaN or infinite values" + beyond_f32);
-    }
-    all_zero = all_zero && maximum == 0.0f;
-  }
+  const std::vector<float> maxima =
+      download_floats(backend, backend.absmax(weight_f32, spec_.layout));
+  require_finite_maxima(maxima, weight);
+  const bool all_zero = std::ranges::all_of(maxima, [](float maximum) { return maximum == 0.0f; });
   std::vector<float> scales(maxima.size());
   std::vector<float> multipliers(maxima.size());
   for (std::size_t cell = 0; cell < maxima.size(); ++cell) {
@@ -142,9 +89,7 @@ std::vector<EncodedTensor> ScaledFormat::encode(Backend& backend, const std::str
       bytes.resize(sizeof unit);
       std::memcpy(bytes.data(), &unit, sizeof unit);
     } else {
-      const std::string& json = layer.comfy_quant_json;
-      bytes.resize(json.size());
-      std::memcpy(bytes.data(), json.data(), json.size());
+      bytes = text_bytes(layer.comfy_quant_json);
     }
     encoded.push_back({std::move(info), std::move(bytes)});
   }
@@ -161,7 +106,7 @@ DeviceTensor ScaledFormat::dequantize(Backend& backend, const StoredLayer& layer
                  "weight", "a 2-D " + storage_name + " tensor", weight);
   const std::int64_t rows = weight.shape[0];
   const std::int64_t cols = weight.shape[1];
-  if (const std::string mismatch = block_mismatch(stored.layout, rows, cols); !mismatch.empty()) {
+  if (const std::string mismatch = stored.layout.tiling_mismatch(rows, cols); !mismatch.empty()) {
     throw Error(ErrorCategory::input, "tensor '" + layer.prefix + ".weight': " + mismatch);
   }
   const TensorView& scale = stored_tensor(layer, "weight_scale");

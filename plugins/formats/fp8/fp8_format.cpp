@@ -23,14 +23,14 @@ ScaledFormatSpec fp8_spec(const std::string& scale, std::int64_t block_size) {
   spec.scale_rule = &fp8_scale;
   if (scale == "tensor") {
     spec.config.format = "float8_e4m3fn";
-    spec.layout = {ScaleGranularity::tensor, 0};
+    spec.layout = ScaleLayout::per_tensor();
   } else if (scale == "row") {
     spec.config.format = "float8_e4m3fn_rowwise";
-    spec.layout = {ScaleGranularity::row, 0};
+    spec.layout = ScaleLayout::per_row();
   } else {
     spec.config.format = "float8_e4m3fn_blockwise";
     spec.config.group_size = block_size;
-    spec.layout = {ScaleGranularity::block, block_size};
+    spec.layout = ScaleLayout::blocks(block_size, block_size);
   }
   spec.description = "float8_e4m3fn, " + spec.layout.describe() + " scale";
   return spec;

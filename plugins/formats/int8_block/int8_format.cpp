@@ -36,13 +36,13 @@ ScaledFormatSpec int8_spec(const std::string& scale, std::int64_t block_size) {
   if (scale == "block") {
     spec.config.format = "int8_blockwise";
     spec.config.group_size = block_size;
-    spec.layout = {ScaleGranularity::block, block_size};
+    spec.layout = ScaleLayout::blocks(block_size, block_size);
     spec.scale_rule = &int8_block_scale;
     spec.write_input_scale = true;  // convert_to_quant always writes input_scale 1.0 here
   } else {
     spec.config.format = "int8_tensorwise";
     spec.config.per_row = scale == "row";
-    spec.layout = {scale == "row" ? ScaleGranularity::row : ScaleGranularity::tensor, 0};
+    spec.layout = scale == "row" ? ScaleLayout::per_row() : ScaleLayout::per_tensor();
     spec.row_scale_as_column = true;
     spec.scale_rule = scale == "row" ? &int8_row_scale : &int8_tensor_scale;
   }

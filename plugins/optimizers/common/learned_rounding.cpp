@@ -16,7 +16,7 @@
 namespace lrq::optimizers {
 namespace {
 
-constexpr ScaleLayout kPerTensor{ScaleGranularity::tensor, 0};
+constexpr ScaleLayout kPerTensor = ScaleLayout::per_tensor();
 
 // What every loop works from for one weight.
 struct Problem {

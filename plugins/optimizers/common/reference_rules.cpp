@@ -24,7 +24,8 @@ DeviceTensor descent_weights(Backend& backend, const LayerQuantization& quantiza
   const bool per_tensor = quantization.layout.granularity == ScaleGranularity::tensor;
   const Shape& cells = quantization.scale.shape;
   if (reference_compat) {
-    if (quantization.grid.kind == GridKind::e4m3fn || per_tensor) return quantization.multiplier;
+    if (quantization.grid.family == GridFamily::minifloat || per_tensor)
+      return quantization.multiplier;
     const double global = quantization.grid.max_abs / std::max(weight_absmax, 1e-12);
     return upload_cells(backend,
                         std::vector<float>(static_cast<std::size_t>(element_count(cells)),
@@ -46,13 +47,13 @@ DeviceTensor descent_weights(Backend& backend, const LayerQuantization& quantiza
 bool error_follows_gradient(const LayerQuantization& quantization, bool reference_compat) {
   // w ⊙ scale: 1 / scale ⊙ scale per tensor; multiplier ⊙ scale = 1 for the reference's fp8.
   if (quantization.layout.granularity == ScaleGranularity::tensor) return true;
-  return reference_compat && quantization.grid.kind == GridKind::e4m3fn;
+  return reference_compat && quantization.grid.family == GridFamily::minifloat;
 }
 
 ScheduleRules schedule_rules(Method method, const LayerQuantization& quantization) {
   const bool moments = method != Method::original;
   // The reference's int8 per-row and per-block adamw/radam use the plain lr_factor.
-  const bool int8_cells = quantization.grid.kind == GridKind::int8 &&
+  const bool int8_cells = quantization.grid.family == GridFamily::integer &&
                           quantization.layout.granularity != ScaleGranularity::tensor;
   return {moments, !moments, !(moments && int8_cells)};
 }

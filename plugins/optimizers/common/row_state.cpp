@@ -9,8 +9,7 @@ namespace {
 // uᵀ diag(d) u.
 DeviceTensor row_response(Backend& backend, const DeviceTensor& u,
                           const DeviceTensor& row_factors) {
-  const DeviceTensor scaled_u =
-      backend.dequantize(u, row_factors, ScaleLayout{ScaleGranularity::row, 0});
+  const DeviceTensor scaled_u = backend.dequantize(u, row_factors, ScaleLayout::per_row());
   DeviceTensor response = backend.zeros({u.shape.at(1), u.shape.at(1)});
   backend.gemm(1.0f, u, Transpose::yes, scaled_u, Transpose::no, 0.0f, response);
   return response;

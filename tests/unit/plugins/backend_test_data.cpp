@@ -55,7 +55,7 @@ std::int64_t cell_of(const ScaleLayout& layout, std::int64_t row, std::int64_t c
     case ScaleGranularity::row:
       return row;
     case ScaleGranularity::block:
-      return (row / layout.block) * (cols / layout.block) + col / layout.block;
+      return (row / layout.block_rows) * (cols / layout.block_cols) + col / layout.block_cols;
   }
   return 0;
 }

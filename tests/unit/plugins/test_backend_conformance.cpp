@@ -19,9 +19,8 @@ namespace {
 class BackendConformance : public BackendTest {};
 
 const ScaleLayout kLayouts[] = {
-    {ScaleGranularity::tensor, 0},
-    {ScaleGranularity::row, 0},
-    {ScaleGranularity::block, 64},
+    ScaleLayout::per_tensor(),  ScaleLayout::per_row(),     ScaleLayout::blocks(64, 64),
+    ScaleLayout::blocks(1, 32), ScaleLayout::blocks(1, 16),
 };
 
 bool same_bits(float a, float b) {
@@ -103,11 +102,11 @@ TEST_P(BackendConformance, AbsmaxIsInfiniteExactlyWhereNanOrInfinityIs) {
   values[70 * cols + 100] = -std::numeric_limits<float>::infinity();  // block (1, 1)
   const DeviceTensor x = upload_floats(backend(), values, {rows, cols});
   const std::vector<float> blocks =
-      download_floats(backend(), backend().absmax(x, {ScaleGranularity::block, 64}));
+      download_floats(backend(), backend().absmax(x, ScaleLayout::blocks(64, 64)));
   const float inf = std::numeric_limits<float>::infinity();
   EXPECT_EQ(blocks, (std::vector<float>{inf, 0.5f, 0.5f, inf}));
   const std::vector<float> tensor =
-      download_floats(backend(), backend().absmax(x, {ScaleGranularity::tensor, 0}));
+      download_floats(backend(), backend().absmax(x, ScaleLayout::per_tensor()));
   EXPECT_EQ(tensor, std::vector<float>{inf});
 }
 
@@ -137,11 +136,10 @@ TEST_P(BackendConformance, QuantizeRoundsToNearestEvenOnEachGrid) {
           const std::size_t i = static_cast<std::size_t>(r * cols + c);
           const float m = multipliers[static_cast<std::size_t>(cell_of(layout, r, c, cols))];
           const float scaled = std::clamp(values[i] * m, -grid.max_abs, grid.max_abs);
-          const float expected = grid.kind == GridKind::e4m3fn
-                                     ? e4m3fn_to_f32(f32_to_e4m3fn(scaled))
-                                     : std::nearbyint(scaled);
+          const float expected = grid == Grid::e4m3fn() ? e4m3fn_to_f32(f32_to_e4m3fn(scaled))
+                                                        : std::nearbyint(scaled);
           ASSERT_TRUE(same_bits(quantized[i], expected) ||
-                      (expected == 0.0f && quantized[i] == 0.0f && grid.kind == GridKind::int8))
+                      (expected == 0.0f && quantized[i] == 0.0f && grid == Grid::int8()))
               << layout.describe() << " value " << values[i] << " * " << m << " -> " << quantized[i]
               << ", expected " << expected;
         }
@@ -158,7 +156,7 @@ TEST_P(BackendConformance, EncodeWritesStorageCodes) {
   const std::vector<float> unit(1, 1.0f);
   for (const Grid grid : {Grid::e4m3fn(), Grid::int8()}) {
     const DeviceTensor on_grid = backend().quantize(x, upload_floats(backend(), unit, {1, 1}),
-                                                    {ScaleGranularity::tensor, 0}, grid);
+                                                    ScaleLayout::per_tensor(), grid);
     const std::vector<float> grid_values = download_floats(backend(), on_grid);
     const DeviceTensor codes = backend().encode(on_grid, grid);
     EXPECT_EQ(codes.dtype, grid.storage_dtype());
@@ -166,7 +164,7 @@ TEST_P(BackendConformance, EncodeWritesStorageCodes) {
     const std::vector<std::uint8_t> bytes = download_bytes(backend(), codes);
     for (std::size_t i = 0; i < bytes.size(); ++i) {
       const std::uint8_t expected =
-          grid.kind == GridKind::e4m3fn
+          grid == Grid::e4m3fn()
               ? f32_to_e4m3fn(grid_values[i])
               : static_cast<std::uint8_t>(static_cast<std::int8_t>(grid_values[i]));
       ASSERT_EQ(bytes[i], expected) << "value " << grid_values[i];

@@ -23,7 +23,7 @@ AllResults run_everything(int threads) {
   const std::int64_t rows = 640;
   const std::int64_t cols = 896;
   const std::vector<float> values = mixed_magnitudes(rows, cols, 11);
-  const ScaleLayout layout{ScaleGranularity::block, 128};
+  const ScaleLayout layout = ScaleLayout::blocks(128, 128);
   const Shape cells = layout.cells(rows, cols);
   std::vector<float> multipliers(static_cast<std::size_t>(element_count(cells)));
   for (std::size_t i = 0; i < multipliers.size(); ++i)
@@ -67,7 +67,7 @@ TEST(CpuBackend, RejectsANonMatrixOperand) {
   const auto backend = make_backend("cpu");
   const std::vector<float> values(8, 1.0f);
   const DeviceTensor vector = upload_floats(*backend, values, {8});
-  EXPECT_THROW(backend->absmax(vector, {ScaleGranularity::tensor, 0}), Error);
+  EXPECT_THROW(backend->absmax(vector, ScaleLayout::per_tensor()), Error);
 }
 
 }  // namespace

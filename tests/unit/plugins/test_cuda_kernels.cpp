@@ -86,9 +86,9 @@ struct TiledCase {
 // Rows longer than one tile, many narrow rows, and blocks both narrower and wider than a
 // thread block.
 const TiledCase kTiledCases[] = {
-    {3, 40000, {ScaleGranularity::row, 0}},    {3, 40000, {ScaleGranularity::tensor, 0}},
-    {1000, 24, {ScaleGranularity::tensor, 0}}, {1000, 24, {ScaleGranularity::row, 0}},
-    {256, 512, {ScaleGranularity::block, 32}}, {1024, 1024, {ScaleGranularity::block, 512}},
+    {3, 40000, ScaleLayout::per_row()},      {3, 40000, ScaleLayout::per_tensor()},
+    {1000, 24, ScaleLayout::per_tensor()},   {1000, 24, ScaleLayout::per_row()},
+    {256, 512, ScaleLayout::blocks(32, 32)}, {1024, 1024, ScaleLayout::blocks(512, 512)},
 };
 
 TEST_P(BackendKernels, AbsmaxAndQuantizeMatchTheReferenceOverManyTiles) {
@@ -136,11 +136,10 @@ TEST_P(BackendKernels, ReductionsGiveTheSameBitsOnEveryRun) {
   const DeviceTensor v = upload_floats(backend(), values, {rows, cols});
   const DeviceTensor scale = upload_floats(backend(), {0.75f}, {1, 1});
   const double squares = backend().sum_of_squares(r);
-  const ErrorNorms norms = backend().quantization_error(r, v, scale, {ScaleGranularity::tensor, 0});
+  const ErrorNorms norms = backend().quantization_error(r, v, scale, ScaleLayout::per_tensor());
   for (int run = 0; run < 3; ++run) {
     EXPECT_TRUE(same_bits(backend().sum_of_squares(r), squares));
-    const ErrorNorms again =
-        backend().quantization_error(r, v, scale, {ScaleGranularity::tensor, 0});
+    const ErrorNorms again = backend().quantization_error(r, v, scale, ScaleLayout::per_tensor());
     EXPECT_TRUE(same_bits(again.reference, norms.reference));
     EXPECT_TRUE(same_bits(again.error, norms.error));
   }

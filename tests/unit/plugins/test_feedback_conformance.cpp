@@ -19,9 +19,10 @@ namespace {
 class FeedbackConformance : public BackendTest {};
 
 const ScaleLayout kLayouts[] = {
-    {ScaleGranularity::tensor, 0},
-    {ScaleGranularity::row, 0},
-    {ScaleGranularity::block, 64},
+    ScaleLayout::per_tensor(),
+    ScaleLayout::per_row(),
+    ScaleLayout::blocks(64, 64),
+    ScaleLayout::blocks(1, 16),
 };
 
 struct Step {
@@ -31,8 +32,7 @@ struct Step {
 };
 
 float round_to(const Grid& grid, float scaled) {
-  return grid.kind == GridKind::e4m3fn ? e4m3fn_to_f32(f32_to_e4m3fn(scaled))
-                                       : std::nearbyint(scaled);
+  return grid == Grid::e4m3fn() ? e4m3fn_to_f32(f32_to_e4m3fn(scaled)) : std::nearbyint(scaled);
 }
 
 // The definition in Backend::round_with_feedback, row by row.
@@ -102,7 +102,7 @@ TEST_P(FeedbackConformance, RoundsFeedsAndUpdatesLikeTheDefinition) {
     for (const ScaleLayout& layout : kLayouts) {
       for (const bool permute : {false, true}) {
         const std::string context = layout.describe() +
-                                    (grid.kind == GridKind::int8 ? " int8" : " e4m3fn") +
+                                    (grid == Grid::int8() ? " int8" : " e4m3fn") +
                                     (permute ? " permuted" : "");
         const std::int64_t used_rows = layout.granularity == ScaleGranularity::block ? 192 : rows;
         std::vector<float> w = gaussian_values(used_rows, cols, 12);

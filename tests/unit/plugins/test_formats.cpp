@@ -23,7 +23,7 @@ struct Variant {
   std::string json;
   Shape scale_shape;
   bool input_scale;
-  GridKind grid;
+  Grid grid;
   ScaleLayout layout;
 };
 
@@ -32,7 +32,6 @@ void PrintTo(const Variant& variant, std::ostream* out) {
 }
 
 std::vector<Variant> variants() {
-  using G = ScaleGranularity;
   return {
       {"fp8_tensor",
        "fp8",
@@ -40,72 +39,72 @@ std::vector<Variant> variants() {
        R"({"format": "float8_e4m3fn"})",
        {},
        false,
-       GridKind::e4m3fn,
-       {G::tensor, 0}},
+       Grid::e4m3fn(),
+       ScaleLayout::per_tensor()},
       {"fp8_tensor_input_scale",
        "fp8",
        {{"input_scale", "true"}},
        R"({"format": "float8_e4m3fn"})",
        {},
        true,
-       GridKind::e4m3fn,
-       {G::tensor, 0}},
+       Grid::e4m3fn(),
+       ScaleLayout::per_tensor()},
       {"fp8_row",
        "fp8",
        {{"scale", "row"}},
        R"({"format": "float8_e4m3fn_rowwise"})",
        {kRows},
        false,
-       GridKind::e4m3fn,
-       {G::row, 0}},
+       Grid::e4m3fn(),
+       ScaleLayout::per_row()},
       {"fp8_block128",
        "fp8",
        {{"scale", "block"}},
        R"({"format": "float8_e4m3fn_blockwise", "group_size": 128})",
        {2, 3},
        false,
-       GridKind::e4m3fn,
-       {G::block, 128}},
+       Grid::e4m3fn(),
+       ScaleLayout::blocks(128, 128)},
       {"fp8_block64_fpmm",
        "fp8",
        {{"scale", "block"}, {"block_size", "64"}, {"full_precision_matrix_mult", "true"}},
        R"({"format": "float8_e4m3fn_blockwise", "group_size": 64, "full_precision_matrix_mult": true})",
        {4, 6},
        false,
-       GridKind::e4m3fn,
-       {G::block, 64}},
+       Grid::e4m3fn(),
+       ScaleLayout::blocks(64, 64)},
       {"int8_block128",
        "int8_block",
        {},
        R"({"format": "int8_blockwise", "group_size": 128})",
        {2, 3},
        true,
-       GridKind::int8,
-       {G::block, 128}},
+       Grid::int8(),
+       ScaleLayout::blocks(128, 128)},
       {"int8_block64",
        "int8_block",
        {{"block_size", "64"}},
        R"({"format": "int8_blockwise", "group_size": 64})",
        {4, 6},
        true,
-       GridKind::int8,
-       {G::block, 64}},
+       Grid::int8(),
+       ScaleLayout::blocks(64, 64)},
       {"int8_tensor",
        "int8_block",
        {{"scale", "tensor"}},
        R"({"format": "int8_tensorwise"})",
        {},
        false,
-       GridKind::int8,
-       {G::tensor, 0}},
+       Grid::int8(),
+       ScaleLayout::per_tensor()},
       {"int8_row",
        "int8_block",
        {{"scale", "row"}},
        R"({"format": "int8_tensorwise", "per_row": true})",
        {kRows, 1},
        false,
-       GridKind::int8,
-       {G::row, 0}},
+       Grid::int8(),
+       ScaleLayout::per_row()},
   };
 }
 
@@ -186,7 +185,7 @@ TEST_P(FormatVariant, PlansExactlyTheSpecifiedTensors) {
   EXPECT_EQ(layer.comfy_quant_json, v.json);
   const std::vector<TensorInfo>& planned = layer.tensors;
   std::vector<TensorInfo> expected = {{"blocks.0.linear.weight",
-                                       v.grid == GridKind::e4m3fn ? DType::F8_E4M3 : DType::I8,
+                                       v.grid == Grid::e4m3fn() ? DType::F8_E4M3 : DType::I8,
                                        {kRows, kCols}},
                                       {"blocks.0.linear.weight_scale", DType::F32, v.scale_shape}};
   if (v.input_scale) expected.push_back({"blocks.0.linear.input_scale", DType::F32, {}});
@@ -220,7 +219,7 @@ TEST_P(FormatVariant, ScalesFollowTheReferenceFormulas) {
   ASSERT_EQ(scales.size(), maxima.size());
   for (std::size_t i = 0; i < scales.size(); ++i) {
     float expected = 0.0f;
-    if (v.grid == GridKind::e4m3fn) {
+    if (v.grid == Grid::e4m3fn()) {
       expected = 1.0f / (448.0f / std::max(maxima[i], 1e-12f));
     } else if (v.layout.granularity == ScaleGranularity::block) {
       expected = std::max(maxima[i] / 127.0f, 1e-8f);
@@ -250,7 +249,7 @@ TEST_P(FormatVariant, RoundTripStaysWithinHalfAStep) {
       const double scale = scales[static_cast<std::size_t>(cell_of(v.layout, r, c, kCols))];
       // fp8: half an e4m3fn unit at the scaled value; int8: half a step. Times the scale, plus
       // float32 rounding of the scaling itself.
-      const double step = v.grid == GridKind::e4m3fn ? e4m3fn_half_ulp(w / scale) : 0.5;
+      const double step = v.grid == Grid::e4m3fn() ? e4m3fn_half_ulp(w / scale) : 0.5;
       const double bound = step * scale * (1.0 + 1e-6) + 1e-6 * std::fabs(w);
       ASSERT_LE(std::fabs(restored[r * kCols + c] - w), bound)
           << "element (" << r << ", " << c << ") of " << v.name;
@@ -263,7 +262,7 @@ TEST_P(FormatVariant, CodesStayInsideTheSymmetricRange) {
       quantize_with_rtn(*format_, *backend_, structured_weight(kRows, kCols, 4));
   for (std::byte code : quantized.tensors[0].bytes) {
     const auto bits = std::to_integer<std::uint8_t>(code);
-    if (GetParam().grid == GridKind::int8) {
+    if (GetParam().grid == Grid::int8()) {
       ASSERT_NE(bits, 0x80) << "int8 -128 is never produced";
     } else {
       ASSERT_NE(bits & 0x7F, 0x7F) << "no e4m3fn NaN";

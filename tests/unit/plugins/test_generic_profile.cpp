@@ -63,7 +63,7 @@ TEST(RoundToNearest, IsTheBackendsNearestEvenRounding) {
   std::vector<std::byte> unit_bytes(4);
   std::memcpy(unit_bytes.data(), unit.data(), 4);
   const DeviceTensor one = backend->upload({DType::F32, {1, 1}, unit_bytes});
-  const LayerQuantization quantization{Grid::int8(), {ScaleGranularity::tensor, 0}, one, one};
+  const LayerQuantization quantization{Grid::int8(), ScaleLayout::per_tensor(), one, one};
   const RoundingResult result =
       make_optimizer("rtn")->optimize({*backend, info, weight, quantization, 9});
   std::vector<float> rounded(values.size());

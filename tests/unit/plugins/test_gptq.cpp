@@ -142,8 +142,8 @@ std::vector<float> reference_gptq(Backend& backend, const Layer& layer, const In
       const auto cell = static_cast<std::size_t>(cell_of(layer.quantization.layout, r, c, cols));
       const float x = static_cast<float>(w[static_cast<std::size_t>(r) * k + col]);
       const float scaled = std::clamp(x * multiplier[cell], -grid.max_abs, grid.max_abs);
-      const float value = grid.kind == GridKind::e4m3fn ? e4m3fn_to_f32(f32_to_e4m3fn(scaled))
-                                                        : std::nearbyint(scaled);
+      const float value =
+          grid == Grid::e4m3fn() ? e4m3fn_to_f32(f32_to_e4m3fn(scaled)) : std::nearbyint(scaled);
       values[static_cast<std::size_t>(r) * k + col] = value;
       const double error =
           (w[static_cast<std::size_t>(r) * k + col] - double{value} * scale[cell]) / pivot;

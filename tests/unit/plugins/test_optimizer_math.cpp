@@ -81,7 +81,7 @@ std::int64_t cell_index(const ScaleLayout& layout, std::int64_t cols, std::int64
     case ScaleGranularity::row:
       return r;
     case ScaleGranularity::block:
-      return (r / layout.block) * (cols / layout.block) + c / layout.block;
+      return (r / layout.block_rows) * (cols / layout.block_cols) + c / layout.block_cols;
   }
   return 0;
 }
@@ -240,7 +240,7 @@ void adam_step(const std::string& method, double lr, const Hyper& h, std::int64_
 Outcome reference_run(const Inputs& in, const std::string& method, const Hyper& h, bool compat) {
   const std::size_t n = in.weight.size();
   const bool original = method == "original";
-  const bool int8_cells = in.quantization.grid.kind == GridKind::int8 &&
+  const bool int8_cells = in.quantization.grid == Grid::int8() &&
                           in.quantization.layout.granularity != ScaleGranularity::tensor;
   // original's step factor per element
   std::vector<double> step_factor(n);
@@ -440,7 +440,7 @@ Inputs make_inputs(Backend& backend, const Case& c) {
 
 // One unit in the last place of the grid at the larger magnitude.
 double grid_step(const Grid& grid, double a, double b) {
-  if (grid.kind == GridKind::int8) return 1.0;
+  if (grid == Grid::int8()) return 1.0;
   const double magnitude = std::max(std::fabs(a), std::fabs(b));
   if (magnitude < std::ldexp(1.0, -6)) return std::ldexp(1.0, -9);
   return std::ldexp(1.0, static_cast<int>(std::floor(std::log2(magnitude))) - 3);
@@ -473,7 +473,7 @@ TEST_P(OptimizerMath, FollowsTheReferenceLoop) {
   const DeviceTensor one = upload_floats(*backend_, {1.0f}, {1, 1});
   const std::vector<float> rounded =
       download_floats(*backend_, backend_->quantize(upload_floats(*backend_, best, in.info.shape),
-                                                    one, {ScaleGranularity::tensor, 0}, grid));
+                                                    one, ScaleLayout::per_tensor(), grid));
   const std::vector<float> actual = download_floats(*backend_, result.grid_values);
   ASSERT_EQ(actual.size(), rounded.size());
   int mismatches = 0;
