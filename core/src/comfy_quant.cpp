@@ -120,4 +120,16 @@ bool loads_in_stock_comfyui(std::string_view comfy_format) noexcept {
   return std::ranges::find(kStockFormats, comfy_format) != kStockFormats.end();
 }
 
+std::string_view comfyui_builds(std::string_view comfy_format) noexcept {
+  // comfy/quant_ops.py registers mxfp8 only when comfy-kitchen has TensorCoreMXFP8Layout.
+  if (comfy_format == "mxfp8") return "stock, comfy-kitchen with MXFP8";
+  if (loads_in_stock_comfyui(comfy_format)) return "stock";
+  constexpr std::array<std::string_view, 3> kBlockWiseFormats = {
+      "int8_blockwise", "float8_e4m3fn_rowwise", "float8_e4m3fn_blockwise"};
+  if (std::ranges::find(kBlockWiseFormats, comfy_format) != kBlockWiseFormats.end()) {
+    return "PR #10864 or ComfyUI-QuantOps";
+  }
+  return "none known";
+}
+
 }  // namespace lrq

@@ -146,7 +146,7 @@ TEST_F(CliBadInput, RecipeMistakesNameFileLineAndKey) {
   err = expect_failure(tiny_model(), kRecipe, {"--format", "fp9"});
   EXPECT_TRUE(contains(err,
                        "format 'fp9' not found (did you mean 'fp8'?); available: fp8, "
-                       "int8_block"))
+                       "fp8_e5m2, int8_block, mxfp8, nvfp4"))
       << err;
 
   err = expect_failure(tiny_model(), kRecipe, {"--backend", "tpu"});

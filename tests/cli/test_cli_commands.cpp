@@ -151,6 +151,29 @@ TEST_F(CliRun, InspectShowsQuantizedLayersAndTheirFormats) {
   EXPECT_EQ(layer["input_scale"]["shape"], nlohmann::json::array());
 }
 
+TEST_F(CliRun, InspectSaysWhereBlockScaledFormatsLoad) {
+  for (const std::string format : {"nvfp4", "mxfp8"}) {
+    const auto output = file(format + ".safetensors");
+    ASSERT_EQ(convert(tiny_model(), output, {"--format", format}).exit_code, 0) << format;
+    const HostRun text = run_host({"inspect", output.string()});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_TRUE(contains(text.out, "fast matmuls need a Blackwell-class GPU")) << text.out;
+    EXPECT_FALSE(contains(text.out, "PR #10864")) << text.out;
+    const auto json = nlohmann::json::parse(run_host({"inspect", output.string(), "--json"}).out);
+    const auto& layer = json["quantized_layers"][0];
+    EXPECT_EQ(layer["format"], format);
+    EXPECT_EQ(layer["stock_comfyui"], true);
+    if (format == "nvfp4") {
+      EXPECT_EQ(layer["comfyui_builds"], "stock");
+      EXPECT_EQ(layer["weight_scale_2"]["dtype"], "F32");
+      EXPECT_EQ(layer["weight_scale"]["dtype"], "F8_E4M3");
+    } else {
+      EXPECT_EQ(layer["comfyui_builds"], "stock, comfy-kitchen with MXFP8");
+      EXPECT_EQ(layer["weight_scale"]["dtype"], "U8");
+    }
+  }
+}
+
 TEST_F(CliRun, InspectOfAnUnquantizedFileSaysSo) {
   const HostRun run = run_host({"inspect", tiny_model().string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -195,7 +218,7 @@ TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
   const HostRun json_run = run_host({"plugins", "--json"});
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   const auto json = nlohmann::json::parse(json_run.out);
-  EXPECT_EQ(json["plugins"].size(), LRQ_TEST_CUDA_BACKENDS ? 35u : 33u);
+  EXPECT_EQ(json["plugins"].size(), LRQ_TEST_CUDA_BACKENDS ? 38u : 36u);
   bool found_original = false;
   for (const auto& plugin : json["plugins"]) {
     if (plugin["name"] != "original") continue;

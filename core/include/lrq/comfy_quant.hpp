@@ -31,4 +31,8 @@ struct ComfyQuantConfig {
 // need a build with block-wise support (ComfyUI PR #10864 or the ComfyUI-QuantOps node).
 bool loads_in_stock_comfyui(std::string_view comfy_format) noexcept;
 
+// Which ComfyUI builds load the format, in a few words: "stock", "stock, comfy-kitchen with
+// MXFP8", "PR #10864 or ComfyUI-QuantOps", or "none known".
+std::string_view comfyui_builds(std::string_view comfy_format) noexcept;
+
 }  // namespace lrq

@@ -10,9 +10,16 @@ namespace lrq::host {
 namespace {
 
 constexpr const char* kExtendedFormatsNote =
-    "note: formats marked 'no' are not in stock ComfyUI's format table. lrq's int8_blockwise, "
-    "float8_e4m3fn_rowwise and float8_e4m3fn_blockwise load only in ComfyUI builds with "
-    "block-wise support (ComfyUI PR #10864 or the ComfyUI-QuantOps node).";
+    "note: int8_blockwise, float8_e4m3fn_rowwise and float8_e4m3fn_blockwise are not in stock "
+    "ComfyUI's format table; they load only in ComfyUI builds with block-wise support (ComfyUI PR "
+    "#10864 or the ComfyUI-QuantOps node).";
+constexpr const char* kBlackwellFormatsNote =
+    "note: mxfp8 and nvfp4 load in stock ComfyUI (mxfp8 when its comfy-kitchen provides the MXFP8 "
+    "layout); their fast matmuls need a Blackwell-class GPU, elsewhere ComfyUI dequantizes them.";
+
+bool needs_blackwell_for_speed(const std::string& comfy_format) {
+  return comfy_format == "mxfp8" || comfy_format == "nvfp4";
+}
 
 std::string describe_part(const StoredLayer& layer, const std::string& suffix) {
   const auto found = layer.tensors.find(suffix);
@@ -49,10 +56,11 @@ void print_json(const SafetensorsReader& file, const std::vector<StoredQuantized
       layer["format"] = stored.config->format;
       layer["comfy_quant"] = nlohmann::ordered_json::parse(stored.layer.comfy_quant_json);
       layer["stock_comfyui"] = loads_in_stock_comfyui(stored.config->format);
+      layer["comfyui_builds"] = comfyui_builds(stored.config->format);
     } else {
       layer["problem"] = stored.problem;
     }
-    for (const std::string suffix : {"weight", "weight_scale", "input_scale"}) {
+    for (const std::string suffix : {"weight", "weight_scale", "weight_scale_2", "input_scale"}) {
       layer[suffix] = part_json(stored.layer, suffix);
     }
     json["quantized_layers"].push_back(std::move(layer));
@@ -79,20 +87,26 @@ void print_text(const SafetensorsReader& file, const std::vector<StoredQuantized
     out << "\nno quantized layers (no .comfy_quant tensors)\n";
     return;
   }
-  TextTable quantized(
-      {"layer", "format", "weight", "weight_scale", "input_scale", "stock ComfyUI", "config from"});
+  TextTable quantized({"layer", "format", "weight", "weight_scale", "input_scale", "ComfyUI builds",
+                       "config from"});
   bool any_extended = false;
+  bool any_blackwell = false;
   for (const StoredQuantizedLayer& stored : layers) {
     const bool stock = stored.config && loads_in_stock_comfyui(stored.config->format);
     any_extended = any_extended || (stored.config && !stock);
+    any_blackwell =
+        any_blackwell || (stored.config && needs_blackwell_for_speed(stored.config->format));
     quantized.add(
         {stored.layer.prefix, stored.config ? stored.config->format : "invalid: " + stored.problem,
          describe_part(stored.layer, "weight"), describe_part(stored.layer, "weight_scale"),
-         describe_part(stored.layer, "input_scale"), stock ? "yes" : "no", stored.config_source});
+         describe_part(stored.layer, "input_scale"),
+         stored.config ? std::string(comfyui_builds(stored.config->format)) : "-",
+         stored.config_source});
   }
   out << '\n' << layers.size() << " quantized layers:\n";
   quantized.print(out);
   if (any_extended) out << '\n' << kExtendedFormatsNote << '\n';
+  if (any_blackwell) out << '\n' << kBlackwellFormatsNote << '\n';
 }
 
 }  // namespace

@@ -9,7 +9,8 @@ namespace lrq::host {
 namespace {
 
 constexpr std::string_view kConfigSuffix = ".comfy_quant";
-constexpr std::string_view kLayerTensors[] = {"weight", "weight_scale", "input_scale"};
+constexpr std::string_view kLayerTensors[] = {"weight", "weight_scale", "weight_scale_2",
+                                              "input_scale"};
 
 // The layer's config as written in its tensor, or why ComfyUI cannot read it.
 std::optional<std::string> tensor_config(const SafetensorsReader& file,

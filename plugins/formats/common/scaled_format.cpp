@@ -8,6 +8,18 @@
 
 namespace lrq::formats {
 
+void add_layer_flag_options(OptionsSchema& schema) {
+  schema.add(OptionSpec::boolean("input_scale", false,
+                                 "also write an input_scale of 1.0 for every quantized layer"));
+  schema.add(OptionSpec::boolean("full_precision_matrix_mult", false,
+                                 "mark layers to be dequantized for a full-precision matmul"));
+}
+
+void apply_layer_flag_options(const Options& options, ScaledFormatSpec& spec) {
+  spec.write_input_scale = options.get_bool("input_scale");
+  spec.config.full_precision_matrix_mult = options.get_bool("full_precision_matrix_mult");
+}
+
 Shape stored_scale_shape(const ScaledFormatSpec& spec, std::int64_t rows, std::int64_t cols) {
   Shape shape;
   switch (spec.layout.granularity) {
@@ -28,15 +40,7 @@ ScaledFormat::ScaledFormat(ScaledFormatSpec spec, StoredSpecResolver resolve_sto
     : spec_(std::move(spec)), resolve_stored_(std::move(resolve_stored)) {}
 
 Acceptance ScaledFormat::accepts(const TensorInfo& weight) const {
-  if (weight.shape.size() != 2) {
-    return {false, "not a 2-D tensor " + shape_to_string(weight.shape)};
-  }
-  if (!is_quantizable_source(weight.dtype)) {
-    return {false, "dtype " + std::string(safetensors_name(weight.dtype)) + " is not a float"};
-  }
-  if (weight.elements() == 0) return {false, "empty tensor"};
-  std::string mismatch = spec_.layout.tiling_mismatch(weight.shape[0], weight.shape[1]);
-  return {mismatch.empty(), std::move(mismatch)};
+  return accepts_tiled_matrix(weight, spec_.layout);
 }
 
 LayerPlan ScaledFormat::plan(const std::string& prefix, const TensorInfo& weight) const {

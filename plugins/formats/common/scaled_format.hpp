@@ -29,6 +29,11 @@ struct ScaledFormatSpec {
   bool write_input_scale = false;    // an F32 scalar input_scale of 1.0
 };
 
+// The two per-layer flags of the fp8 formats: `input_scale` (write an input_scale of 1.0) and
+// `full_precision_matrix_mult`, added to a schema and read back into a spec.
+void add_layer_flag_options(OptionsSchema& schema);
+void apply_layer_flag_options(const Options& options, ScaledFormatSpec& spec);
+
 // The stored shape of weight_scale for a [rows, cols] weight: [] per tensor, [rows] or
 // [rows, 1] per row, [rows / block, cols / block] per block; [] whenever that is one element.
 Shape stored_scale_shape(const ScaledFormatSpec& spec, std::int64_t rows, std::int64_t cols);

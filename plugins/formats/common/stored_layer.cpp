@@ -47,6 +47,18 @@ std::vector<std::byte> text_bytes(const std::string& text) {
   return bytes;
 }
 
+Acceptance accepts_tiled_matrix(const TensorInfo& weight, const ScaleLayout& layout) {
+  if (weight.shape.size() != 2) {
+    return {false, "not a 2-D tensor " + shape_to_string(weight.shape)};
+  }
+  if (!is_quantizable_source(weight.dtype)) {
+    return {false, "dtype " + std::string(safetensors_name(weight.dtype)) + " is not a float"};
+  }
+  if (weight.elements() == 0) return {false, "empty tensor"};
+  std::string mismatch = layout.tiling_mismatch(weight.shape[0], weight.shape[1]);
+  return {mismatch.empty(), std::move(mismatch)};
+}
+
 void require_finite_maxima(std::span<const float> maxima, const TensorInfo& weight) {
   for (float maximum : maxima) {
     if (std::isfinite(maximum)) continue;

@@ -25,6 +25,10 @@ void require_stored(bool condition, const StoredLayer& layer, const std::string&
 // The `.comfy_quant` tensor's bytes and the plan entry of a layer's JSON text.
 std::vector<std::byte> text_bytes(const std::string& text);
 
+// Whether a weight is a non-empty 2-D float matrix, and then whether it tiles into `layout`'s
+// blocks: what every format accepts at least.
+Acceptance accepts_tiled_matrix(const TensorInfo& weight, const ScaleLayout& layout);
+
 // Throws lrq::Error (input) naming the tensor when a cell maximum is NaN or infinite.
 void require_finite_maxima(std::span<const float> maxima, const TensorInfo& weight);
 

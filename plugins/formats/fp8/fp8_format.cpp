@@ -60,16 +60,12 @@ class Fp8FormatFactory final : public FormatFactory {
                                   "(float8_e4m3fn_rowwise) or block (float8_e4m3fn_blockwise)"));
     schema.add(OptionSpec::integer_choice("block_size", {32, 64, 128, 256}, 128,
                                           "tile side for scale: block"));
-    schema.add(OptionSpec::boolean("input_scale", false,
-                                   "also write an input_scale of 1.0 for every quantized layer"));
-    schema.add(OptionSpec::boolean("full_precision_matrix_mult", false,
-                                   "mark layers to be dequantized for a full-precision matmul"));
+    add_layer_flag_options(schema);
     return schema;
   }
   std::unique_ptr<Format> create(const Options& options) const override {
     ScaledFormatSpec spec = fp8_spec(options.get_string("scale"), options.get_int("block_size"));
-    spec.write_input_scale = options.get_bool("input_scale");
-    spec.config.full_precision_matrix_mult = options.get_bool("full_precision_matrix_mult");
+    apply_layer_flag_options(options, spec);
     return std::make_unique<ScaledFormat>(std::move(spec), &stored_fp8_spec);
   }
 };

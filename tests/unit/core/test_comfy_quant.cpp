@@ -235,5 +235,15 @@ TEST(ComfyQuantTest, StockComfyUiKnowsExactlyItsQuantAlgos) {
   }
 }
 
+TEST(ComfyQuantTest, SaysWhichComfyUiBuildsLoadAFormat) {
+  EXPECT_EQ(comfyui_builds("float8_e4m3fn"), "stock");
+  EXPECT_EQ(comfyui_builds("float8_e5m2"), "stock");
+  EXPECT_EQ(comfyui_builds("nvfp4"), "stock");
+  EXPECT_EQ(comfyui_builds("mxfp8"), "stock, comfy-kitchen with MXFP8");
+  EXPECT_EQ(comfyui_builds("int8_blockwise"), "PR #10864 or ComfyUI-QuantOps");
+  EXPECT_EQ(comfyui_builds("float8_e4m3fn_rowwise"), "PR #10864 or ComfyUI-QuantOps");
+  EXPECT_EQ(comfyui_builds("fp8"), "none known");
+}
+
 }  // namespace
 }  // namespace lrq
