@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building lrq needs and is missing (Debian 12 / Ubuntu packages). With --tests, also
-# what the tests need: GoogleTest, Google Benchmark and Python's safetensors, numpy and ml_dtypes.
+# what the tests need: GoogleTest, Google Benchmark, clang with libc++ (for the fixture plugins built
+# by another compiler than the host's) and Python's safetensors, numpy and ml_dtypes.
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost-dev libboost-program-options-dev
@@ -8,7 +9,7 @@ packages=(g++ cmake ninja-build pkg-config libboost-dev libboost-program-options
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
-  packages+=(libgtest-dev libbenchmark-dev python3 python3-pip)
+  packages+=(libgtest-dev libbenchmark-dev clang libc++-dev libc++abi-dev python3 python3-pip)
 fi
 
 missing=()

@@ -15,20 +15,16 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "elf_check.hpp"
+#include "elf_machine.hpp"
 #include "guard.hpp"
+#include "handshake.hpp"
+#include "load_failure.hpp"
 #include "lrq/abi.hpp"
 #include "lrq/plugin.hpp"
 
 namespace lrq::host {
 
 namespace {
-
-// Same major, minor not newer; while the major is 0 (before the first release) every minor is a
-// breaking change, as in semantic versioning, so it must match exactly.
-bool abi_compatible(std::uint32_t major, std::uint32_t minor) {
-  if (major != LRQ_ABI_MAJOR) return false;
-  return LRQ_ABI_MAJOR == 0 ? minor == LRQ_ABI_MINOR : minor <= LRQ_ABI_MINOR;
-}
 
 namespace dll = boost::dll;
 
@@ -92,8 +88,7 @@ std::shared_ptr<dll::shared_library> load_library(const std::filesystem::path& p
     // Boost 1.74 keeps the loader's own message (e.g. which dependency is missing) only in
     // dlerror(); its error_code says "Bad file descriptor".
     const char* loader_message = dlerror();
-    throw PluginRejected("cannot load: " +
-                         (loader_message ? std::string(loader_message) : error.message()));
+    throw PluginRejected(load_failure_reason(loader_message ? loader_message : error.message()));
   }
   return library;
 }
@@ -109,16 +104,10 @@ void check_descriptor(const lrq_plugin_descriptor* descriptor) {
     throw PluginRejected("descriptor is " + std::to_string(descriptor->struct_size) +
                          " bytes, this host reads " + std::to_string(descriptor_bytes_read));
   }
-  if (!abi_compatible(descriptor->abi_major, descriptor->abi_minor)) {
-    throw PluginRejected("built for lrq ABI " + std::to_string(descriptor->abi_major) + "." +
-                         std::to_string(descriptor->abi_minor) + ", this host supports " +
-                         std::to_string(LRQ_ABI_MAJOR) + "." + std::to_string(LRQ_ABI_MINOR));
-  }
   const std::string toolchain = text_or_empty(descriptor->toolchain);
-  if (toolchain != host_toolchain_fingerprint()) {
-    throw PluginRejected("built with toolchain " + toolchain + ", this host needs " +
-                         host_toolchain_fingerprint());
-  }
+  const std::string incompatibility = handshake_incompatibility(
+      {descriptor->abi_major, descriptor->abi_minor, toolchain}, host_handshake());
+  if (!incompatibility.empty()) throw PluginRejected(incompatibility);
   if (!descriptor->register_factories) {
     throw PluginRejected("descriptor has no register_factories function");
   }
@@ -128,6 +117,9 @@ void check_descriptor(const lrq_plugin_descriptor* descriptor) {
 
 OpenedPlugin open_plugin(const std::filesystem::path& path) {
   require_entry_point(path);
+  if (const std::string machine = foreign_machine(path); !machine.empty()) {
+    throw PluginRejected(machine);
+  }
   std::shared_ptr<dll::shared_library> library = load_library(path);
   lrq_plugin_entry_function* entry = nullptr;
   try {

@@ -1,6 +1,6 @@
 // Opens one plugin file and checks its handshake, without running any of its C++ code except the
-// entry point: the `lrq_plugin_entry` symbol in section `lrq`, loading, the descriptor's ABI
-// version and toolchain.
+// entry point: the `lrq_plugin_entry` symbol in section `lrq`, the machine it is built for,
+// loading, the descriptor's ABI version and toolchain.
 #pragma once
 
 #include <filesystem>

@@ -1,5 +1,5 @@
-// Where the fixture plugins of tests/fixtures/plugins are, filters that pick some of them, and the
-// plugins the planning tests use.
+// Where the fixture plugins of tests/fixtures/plugins are (those built by clang too), filters that
+// pick some of them, and the plugins the planning tests use.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "lrq/abi.hpp"
 #include "plugin_registry.hpp"
 
 namespace lrq::test {
@@ -23,6 +24,25 @@ inline std::filesystem::path fixture_plugin(const std::string& name,
                                             const std::string& kind = "format") {
   return fixture_plugin_directory / ("liblrq-" + kind + "-" + name + ".so");
 }
+
+// The compiler named in the host's toolchain fingerprint, e.g. "gcc-12.2.0".
+inline std::string host_compiler() {
+  const std::string fingerprint = host_toolchain_fingerprint();
+  const std::size_t start = fingerprint.find('=') + 1;
+  return fingerprint.substr(start, fingerprint.find(';') - start);
+}
+
+// The fixture plugins built by clang++ (tests/fixtures/plugins/ClangPlugins.cmake): "good" against
+// libstdc++ and, where clang++ could build against libc++, "libcxx" against it.
+inline const std::filesystem::path clang_fixture_plugin_directory =
+    fixture_plugin_directory / "clang";
+// That clang++ as the toolchain fingerprint names it, e.g. "clang-14.0.6"; empty when CMake found
+// none, and the reason the tests that need it give for skipping.
+inline const std::string clang_fixture_compiler = LRQ_TEST_CLANG;
+inline constexpr const char* no_clang_fixtures =
+    "clang++ was not found when CMake configured this build, so no fixture plugin was built by "
+    "clang (install clang, e.g. with scripts/install-deps.sh --tests, and reconfigure)";
+inline constexpr bool clang_fixture_against_libcxx = LRQ_TEST_LIBCXX;
 
 // Accepts the plugin files liblrq-<kind>-<name>.so of the given names.
 inline host::PluginFilter only(std::vector<std::string> names, std::string kind = "format") {

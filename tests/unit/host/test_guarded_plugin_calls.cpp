@@ -1,4 +1,5 @@
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,11 +14,7 @@
 namespace lrq::host {
 namespace {
 
-using test::fixture_plugin;
-
-std::string attribution() {
-  return "plugin 'good' (" + fixture_plugin("good").string() + "): ";
-}
+namespace fs = std::filesystem;
 
 std::vector<std::byte> bytes_of(const std::vector<float>& values) {
   std::vector<std::byte> bytes(values.size() * sizeof(float));
@@ -31,9 +28,25 @@ std::vector<float> floats_at(const void* data, std::size_t count) {
   return values;
 }
 
-class GuardedPluginCalls : public ::testing::Test {
+// The good fixture plugin as built by the host's compiler, and by clang: the calls, the objects and
+// the exceptions that cross work the same whichever compiler built the plugin.
+struct GoodPluginBuild {
+  std::string compiler;
+  fs::path directory;
+  bool built = true;
+};
+
+class GuardedPluginCalls : public ::testing::TestWithParam<GoodPluginBuild> {
  protected:
-  GuardedPluginCalls() { registry.load({test::fixture_plugin_directory}, test::only({"good"})); }
+  void SetUp() override {
+    if (!GetParam().built) GTEST_SKIP() << test::no_clang_fixtures;
+    registry.load({GetParam().directory}, test::only({"good"}));
+    ASSERT_EQ(registry.libraries().size(), 1u);
+  }
+
+  std::string attribution() const {
+    return "plugin 'good' (" + (GetParam().directory / "liblrq-format-good.so").string() + "): ";
+  }
 
   std::unique_ptr<Format> format_failing_with(const std::string& fail) const {
     const auto factory = registry.format("good");
@@ -47,7 +60,7 @@ class GuardedPluginCalls : public ::testing::Test {
   const TensorInfo weight{"layer.weight", DType::F32, {2, 2}};
 };
 
-TEST_F(GuardedPluginCalls, ProductsAreGuarded) {
+TEST_P(GuardedPluginCalls, ProductsAreGuarded) {
   EXPECT_NE(dynamic_cast<GuardedFormat*>(format_failing_with("none").get()), nullptr);
   EXPECT_NE(dynamic_cast<GuardedBackend*>(backend().get()), nullptr);
   EXPECT_NE(dynamic_cast<GuardedOptimizer*>(registry.optimizer("good")->create({}).get()), nullptr);
@@ -55,7 +68,7 @@ TEST_F(GuardedPluginCalls, ProductsAreGuarded) {
             nullptr);
 }
 
-TEST_F(GuardedPluginCalls, ForwardCallsToThePlugin) {
+TEST_P(GuardedPluginCalls, ForwardCallsToThePlugin) {
   const auto factory = registry.format("good");
   ASSERT_EQ(factory->schema().specs().size(), 1u);
   EXPECT_EQ(factory->schema().specs()[0].name, "fail");
@@ -76,7 +89,7 @@ TEST_F(GuardedPluginCalls, ForwardCallsToThePlugin) {
   EXPECT_EQ(profile->classify(weight, model).action, LayerAction::quantize);
 }
 
-TEST_F(GuardedPluginCalls, QuantizeALayerThroughEveryKind) {
+TEST_P(GuardedPluginCalls, QuantizeALayerThroughEveryKind) {
   const auto format = format_failing_with("none");
   const auto optimizer = registry.optimizer("good")->create({});
   const auto device = backend();
@@ -99,41 +112,41 @@ TEST_F(GuardedPluginCalls, QuantizeALayerThroughEveryKind) {
   EXPECT_EQ(floats_at(encoded[1].bytes.data(), 1), std::vector<float>{4.0f / 127.0f});
 }
 
-TEST_F(GuardedPluginCalls, TurnAStandardExceptionIntoAPluginError) {
+TEST_P(GuardedPluginCalls, TurnAStandardExceptionIntoAPluginError) {
   const auto format = format_failing_with("runtime_error");
   const Error error = test::caught_error([&] { format->accepts(weight); });
   EXPECT_EQ(error.category(), ErrorCategory::plugin);
   EXPECT_EQ(error.what(), attribution() + "accepts failed on purpose");
 }
 
-TEST_F(GuardedPluginCalls, TurnANonStandardThrowIntoAPluginError) {
+TEST_P(GuardedPluginCalls, TurnANonStandardThrowIntoAPluginError) {
   const auto format = format_failing_with("int");
   const Error error = test::caught_error([&] { format->plan("layer", weight); });
   EXPECT_EQ(error.category(), ErrorCategory::plugin);
   EXPECT_EQ(error.what(), attribution() + "threw a non-standard exception");
 }
 
-TEST_F(GuardedPluginCalls, AttributeInternalErrorsToThePlugin) {
+TEST_P(GuardedPluginCalls, AttributeInternalErrorsToThePlugin) {
   const auto format = format_failing_with("internal_error");
   const Error error = test::caught_error([&] { format->accepts(weight); });
   EXPECT_EQ(error.category(), ErrorCategory::internal);
   EXPECT_EQ(error.what(), attribution() + "an internal error on purpose");
 }
 
-TEST_F(GuardedPluginCalls, PassRecipeErrorsThroughUnchanged) {
+TEST_P(GuardedPluginCalls, PassRecipeErrorsThroughUnchanged) {
   const auto format = format_failing_with("recipe_error");
   const Error error = test::caught_error([&] { format->accepts(weight); });
   EXPECT_EQ(error.category(), ErrorCategory::recipe);
   EXPECT_STREQ(error.what(), "fail: a recipe error on purpose");
 }
 
-TEST_F(GuardedPluginCalls, GuardTheFactoryToo) {
+TEST_P(GuardedPluginCalls, GuardTheFactoryToo) {
   const Error error = test::caught_error([&] { format_failing_with("create"); });
   EXPECT_EQ(error.category(), ErrorCategory::plugin);
   EXPECT_EQ(error.what(), attribution() + "create failed on purpose");
 }
 
-TEST_F(GuardedPluginCalls, PassUnsupportedErrorsFromTheBackendThrough) {
+TEST_P(GuardedPluginCalls, PassUnsupportedErrorsFromTheBackendThrough) {
   const auto device = backend();
   const std::vector<std::byte> host(4);
   const DeviceTensor codes = device->upload({DType::I8, {4}, host});
@@ -141,6 +154,13 @@ TEST_F(GuardedPluginCalls, PassUnsupportedErrorsFromTheBackendThrough) {
   EXPECT_EQ(error.category(), ErrorCategory::unsupported);
   EXPECT_STREQ(error.what(), "the good fixture backend computes on F32 only");
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Compilers, GuardedPluginCalls,
+    ::testing::Values(GoodPluginBuild{"HostCompiler", test::fixture_plugin_directory},
+                      GoodPluginBuild{"Clang", test::clang_fixture_plugin_directory,
+                                      !test::clang_fixture_compiler.empty()}),
+    [](const auto& test_case) { return test_case.param.compiler; });
 
 TEST(GuardedLifetime, AProductOutlivesTheRegistryAndKeepsItsLibrary) {
   std::weak_ptr<const LoadedLibrary> library;

@@ -1,4 +1,8 @@
+#include <elf.h>
+
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -36,6 +40,10 @@ struct RejectedFixture {
 
 std::vector<RejectedFixture> rejected_fixtures() {
   const std::string host_abi = abi(LRQ_ABI_MAJOR, LRQ_ABI_MINOR);
+  const std::string compilers =
+      "(plugin compiled by " + test::host_compiler() + ", host by " + test::host_compiler() + ")";
+  const fs::path older_helper =
+      fixture_plugin_directory / "older-helper" / "liblrq_fixture_versioned_helper.so";
   return {
       {"bad_name", "invalid format 'Bad-Name': names use only a-z, 0-9 and _"},
       {"garbage", "not a shared library (not an ELF file)"},
@@ -43,9 +51,19 @@ std::vector<RejectedFixture> rejected_fixtures() {
       {"missing_dependency",
        "cannot load: liblrq_fixture_missing_helper.so: cannot open shared object file: No such "
        "file or directory"},
+      {"newer_library", "cannot load: " + older_helper.string() +
+                            ": version `LRQ_FIXTURE_2' not found (required by " +
+                            fixture_plugin("newer_library").string() +
+                            "); the plugin was built against a newer "
+                            "liblrq_fixture_versioned_helper.so than the one found here"},
       {"newer_minor", "built for lrq ABI " + abi(LRQ_ABI_MAJOR, LRQ_ABI_MINOR + 1) +
                           ", this host supports " + host_abi},
       {"no_factories", "registered no factories"},
+      {"old_string_abi",
+       "incompatible toolchain: plugin uses the pre-C++11 std::string ABI "
+       "(_GLIBCXX_USE_CXX11_ABI=0), host uses the C++11 std::string ABI "
+       "(_GLIBCXX_USE_CXX11_ABI=1) " +
+           compilers},
       {"older_minor", "built for lrq ABI " + abi(LRQ_ABI_MAJOR, LRQ_ABI_MINOR - 1) +
                           ", this host supports " + host_abi},
       {"not_a_plugin", "not an lrq plugin: no 'lrq_plugin_entry' in section 'lrq'"},
@@ -56,9 +74,10 @@ std::vector<RejectedFixture> rejected_fixtures() {
       {"wrong_abi", "built for lrq ABI 99.0, this host supports " + host_abi},
       {"wrong_factory", "registers no format 'wrong_factory'"},
       {"wrong_kind", "registers no optimizer 'wrong_kind'", "optimizer"},
-      {"wrong_toolchain", std::string("built with toolchain msvc-19;msvcprt;cxx11abi-na;abi-0, "
-                                      "this host needs ") +
-                              host_toolchain_fingerprint()},
+      {"wrong_toolchain",
+       "incompatible toolchain: plugin uses the C++ ABI 'msvc', host uses the Itanium C++ ABI "
+       "(plugin compiled by msvc-19.38, host by " +
+           test::host_compiler() + ")"},
   };
 }
 
@@ -233,9 +252,10 @@ TEST(PluginRegistry, LoadsOnlyTheFilesTheFilterWants) {
   });
 
   EXPECT_EQ(asked, (Names{"bad_name", "garbage", "good", "late_duplicate", "missing_dependency",
-                          "newer_minor", "no_factories", "not_a_plugin", "null_descriptor",
-                          "older_minor", "short_descriptor", "throws_on_register", "wrong_abi",
-                          "wrong_factory", "wrong_toolchain", "misnamed", "wrong_kind"}));
+                          "newer_library", "newer_minor", "no_factories", "not_a_plugin",
+                          "null_descriptor", "old_string_abi", "older_minor", "short_descriptor",
+                          "throws_on_register", "wrong_abi", "wrong_factory", "wrong_toolchain",
+                          "misnamed", "wrong_kind"}));
   EXPECT_EQ(registry.libraries().size(), 1u);
   EXPECT_TRUE(registry.rejections().empty());
 }
@@ -268,6 +288,36 @@ TEST(PluginRegistry, RejectsATruncatedElfFile) {
         << kept << " bytes";
   }
 }
+
+#if defined(__x86_64__) || defined(__aarch64__)
+// The dynamic loader's own words for these are "cannot open shared object file: No such file or
+// directory".
+TEST(PluginRegistry, RejectsAPluginBuiltForAnotherMachine) {
+#if defined(__x86_64__)
+  const std::string host_machine = "x86-64";
+  const std::pair<Elf64_Half, std::string> other_machine{EM_AARCH64, "AArch64"};
+#else
+  const std::string host_machine = "AArch64";
+  const std::pair<Elf64_Half, std::string> other_machine{EM_X86_64, "x86-64"};
+#endif
+  std::ifstream good(fixture_plugin("good"), std::ios::binary);
+  std::string bytes{std::istreambuf_iterator<char>(good), {}};
+  const std::pair<Elf64_Half, std::string> cases[] = {other_machine, {0xBEEF, "ELF machine 48879"}};
+  for (const auto& [machine, name] : cases) {
+    test::TempDir scratch;
+    std::memcpy(bytes.data() + offsetof(Elf64_Ehdr, e_machine), &machine, sizeof machine);
+    std::ofstream(scratch.path() / "liblrq-format-good.so", std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+
+    PluginRegistry registry;
+    registry.load({scratch.path()});
+
+    ASSERT_EQ(registry.rejections().size(), 1u) << name;
+    EXPECT_EQ(registry.rejections()[0].reason,
+              "built for " + name + ", this host runs on " + host_machine);
+  }
+}
+#endif
 
 TEST(PluginRegistry, GivesTheRejectionsOfTheFilesNamedForAKindAndName) {
   test::TempDir scratch;
