@@ -35,6 +35,13 @@ struct ScaleLayout {
   ScaleGranularity granularity = ScaleGranularity::tensor;
   std::int64_t block = 0;  // tile side, block granularity only
 
+  static constexpr ScaleLayout per_tensor() { return {ScaleGranularity::tensor, 0}; }
+  static constexpr ScaleLayout per_row() { return {ScaleGranularity::row, 0}; }
+  // Square tiles only while the layout has one tile side: cols must equal rows.
+  static constexpr ScaleLayout blocks(std::int64_t rows, [[maybe_unused]] std::int64_t cols) {
+    return {ScaleGranularity::block, rows};
+  }
+
   // The 2-D grid of scale cells over a [rows, cols] weight: [1, 1], [rows, 1] or
   // [rows / block, cols / block].
   Shape cells(std::int64_t rows, std::int64_t cols) const;
