@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # From a fresh clone: install what is missing (test tools included), build everything and run every
-# test with ctest, in parallel.
+# test with ctest, in parallel; then check the SDK as a third party gets it: installed, with the
+# examples and the backend conformance suite built against it from outside the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
 scripts/build.sh -DLRQ_BUILD_TESTS=ON
 ctest --test-dir build --parallel "$(nproc)" --output-on-failure
+scripts/check-sdk.sh build

@@ -17,6 +17,7 @@
 #include "linear_algebra_reference.hpp"
 #include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"
+#include "real_plugins.hpp"
 
 namespace lrq::test {
 namespace {

@@ -11,6 +11,7 @@
 
 #include "backend_fixture.hpp"
 #include "backend_test_data.hpp"
+#include "real_plugins.hpp"
 
 namespace lrq::test {
 namespace {
