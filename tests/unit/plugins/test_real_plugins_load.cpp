@@ -11,7 +11,8 @@ TEST(RealPlugins, AllLoadWithoutRejections) {
     ADD_FAILURE() << rejection.path << ": " << rejection.reason;
   }
   using host::PluginKind;
-  EXPECT_EQ(registry.names(PluginKind::format), (std::vector<std::string>{"fp8", "fp8_e5m2", "int8_block", "mxfp8", "nvfp4"}));
+  EXPECT_EQ(registry.names(PluginKind::format),
+            (std::vector<std::string>{"fp8", "fp8_e5m2", "int8_block", "mxfp8", "nvfp4"}));
   EXPECT_EQ(registry.names(PluginKind::optimizer),
             (std::vector<std::string>{"adamw", "gptq", "original", "radam", "rtn"}));
   EXPECT_EQ(registry.names(PluginKind::model), (std::vector<std::string>{"anima",
