@@ -4,7 +4,6 @@
 // min_fraction) and keeps the clip whose rounded weight is closest to the original, as the backend
 // measures it (Frobenius norm). Ties keep the larger clip. Everything but the choice of the scale
 // (accepted shapes, written tensors, reading a layer back) is lrq::format_common's ScaledFormat.
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -15,6 +14,7 @@
 #include "lrq/error.hpp"
 #include "lrq/plugin.hpp"
 #include "scaled_format.hpp"
+#include "stored_layer.hpp"
 
 namespace fp8_clip {
 namespace {
@@ -24,8 +24,7 @@ using lrq::formats::ScaledFormatSpec;
 
 // The clip maps to the grid's largest value: lrq's fp8 rule, with the clip in place of amax.
 CellScale clip_scale(float clip) {
-  const float multiplier = lrq::Grid::e4m3fn().max_abs / std::max(clip, 1e-12f);
-  return {1.0f / multiplier, multiplier};
+  return lrq::formats::amax_to_limit(lrq::Grid::e4m3fn().max_abs, clip);
 }
 
 ScaledFormatSpec stock_comfyui_spec() {
@@ -46,15 +45,8 @@ ScaledFormatSpec stored_spec(const lrq::StoredLayer& layer, const lrq::ComfyQuan
   return stock_comfyui_spec();
 }
 
-float download_scalar(lrq::Backend& backend, const lrq::DeviceTensor& tensor) {
-  float value = 0.0f;
-  backend.download(tensor, std::as_writable_bytes(std::span(&value, 1)));
-  return value;
-}
-
 lrq::DeviceTensor upload_scalar(lrq::Backend& backend, float value) {
-  return backend.upload(
-      lrq::TensorView{lrq::DType::F32, {1, 1}, std::as_bytes(std::span(&value, 1))});
+  return lrq::formats::upload_floats(backend, std::span(&value, 1), {1, 1});
 }
 
 class Fp8ClipFormat final : public lrq::Format {
@@ -76,8 +68,8 @@ class Fp8ClipFormat final : public lrq::Format {
                                  const lrq::DeviceTensor& weight_f32) const override {
     lrq::LayerQuantization best = stock_.prepare(backend, weight, weight_f32);
     double best_error = rounding_error(backend, weight_f32, best);
-    const float amax =
-        download_scalar(backend, backend.absmax(weight_f32, lrq::ScaleLayout::per_tensor()));
+    const float amax = lrq::formats::download_floats(
+        backend, backend.absmax(weight_f32, lrq::ScaleLayout::per_tensor()))[0];
     for (float fraction : fractions_) {
       const CellScale scale = clip_scale(fraction * amax);
       lrq::LayerQuantization candidate{best.grid, best.layout, upload_scalar(backend, scale.scale),

@@ -6,6 +6,7 @@
 #include "block_scale_layout.hpp"
 #include "lrq/error.hpp"
 #include "lrq/grid_arithmetic.hpp"
+#include "scaled_format.hpp"
 #include "stored_layer.hpp"
 
 namespace lrq::formats {
@@ -45,16 +46,13 @@ LayerPlan MicroscaledFormat::plan(const std::string& prefix, const TensorInfo& w
   return plan;
 }
 
-std::pair<std::vector<float>, std::vector<float>> MicroscaledFormat::block_scales(
-    std::span<const std::uint8_t> codes, float tensor_scale) const {
+std::vector<float> MicroscaledFormat::block_scales(std::span<const std::uint8_t> codes,
+                                                   float tensor_scale) const {
   std::vector<float> scales(codes.size());
-  std::vector<float> multipliers(codes.size());
   for (std::size_t block = 0; block < codes.size(); ++block) {
-    const float scale = grid_arithmetic::decode(spec_.scale_grid, codes[block]) * tensor_scale;
-    scales[block] = scale;
-    multipliers[block] = scale > 0.0f ? 1.0f / scale : 0.0f;  // a zero scale stores only zeros
+    scales[block] = grid_arithmetic::decode(spec_.scale_grid, codes[block]) * tensor_scale;
   }
-  return {std::move(scales), std::move(multipliers)};
+  return scales;
 }
 
 LayerQuantization MicroscaledFormat::prepare(Backend& backend, const TensorInfo& weight,
@@ -65,7 +63,11 @@ LayerQuantization MicroscaledFormat::prepare(Backend& backend, const TensorInfo&
   require_finite_maxima(maxima, weight);
   const float tensor_absmax = *std::ranges::max_element(maxima);
   const BlockScaleCodes chosen = spec_.scale_rule(maxima, tensor_absmax);
-  const auto [scales, multipliers] = block_scales(chosen.codes, chosen.tensor_scale);
+  const std::vector<float> scales = block_scales(chosen.codes, chosen.tensor_scale);
+  std::vector<float> multipliers(scales.size());
+  std::ranges::transform(scales, multipliers.begin(), [](float scale) {
+    return scale > 0.0f ? 1.0f / scale : 0.0f;  // a zero scale stores only zeros
+  });
 
   const Shape cells = layout().cells(rows, cols);
   LayerQuantization quantization{spec_.element_grid, layout(),
@@ -132,7 +134,7 @@ DeviceTensor MicroscaledFormat::dequantize(Backend& backend, const StoredLayer& 
   }
   const DeviceTensor values = backend.decode(codes, spec_.element_grid);
   const std::vector<std::uint8_t> scale_codes = unswizzle_scales(scale.bytes, cells[0], cells[1]);
-  const std::vector<float> scales = block_scales(scale_codes, tensor_scale).first;
+  const std::vector<float> scales = block_scales(scale_codes, tensor_scale);
   return backend.dequantize(values, upload_floats(backend, scales, cells), layout());
 }
 
@@ -142,8 +144,7 @@ MicroscaledFormatFactory::MicroscaledFormatFactory(std::string name, std::string
 
 OptionsSchema MicroscaledFormatFactory::schema() const {
   OptionsSchema schema;
-  schema.add(OptionSpec::boolean("full_precision_matrix_mult", false,
-                                 "mark layers to be dequantized for a full-precision matmul"));
+  schema.add(full_precision_matrix_mult_option());
   return schema;
 }
 

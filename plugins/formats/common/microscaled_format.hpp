@@ -52,10 +52,8 @@ class MicroscaledFormat final : public Format {
  private:
   ScaleLayout layout() const { return ScaleLayout::blocks(1, spec_.block); }
   Shape stored_weight_shape(std::int64_t rows, std::int64_t cols) const;
-  // Per block: the dequantization scale (the code's value times the tensor scale) and the
-  // quantization multiplier (its reciprocal; 0 where the scale is 0).
-  std::pair<std::vector<float>, std::vector<float>> block_scales(
-      std::span<const std::uint8_t> codes, float tensor_scale) const;
+  // Per block, the dequantization scale: the code's value times the tensor scale.
+  std::vector<float> block_scales(std::span<const std::uint8_t> codes, float tensor_scale) const;
 
   MicroscaledFormatSpec spec_;
 };

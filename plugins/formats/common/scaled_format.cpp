@@ -8,11 +8,20 @@
 
 namespace lrq::formats {
 
+CellScale amax_to_limit(float limit, float absmax) {
+  const float multiplier = limit / std::max(absmax, 1e-12f);
+  return {1.0f / multiplier, multiplier};
+}
+
+OptionSpec full_precision_matrix_mult_option() {
+  return OptionSpec::boolean("full_precision_matrix_mult", false,
+                             "mark layers to be dequantized for a full-precision matmul");
+}
+
 void add_layer_flag_options(OptionsSchema& schema) {
   schema.add(OptionSpec::boolean("input_scale", false,
                                  "also write an input_scale of 1.0 for every quantized layer"));
-  schema.add(OptionSpec::boolean("full_precision_matrix_mult", false,
-                                 "mark layers to be dequantized for a full-precision matmul"));
+  schema.add(full_precision_matrix_mult_option());
 }
 
 void apply_layer_flag_options(const Options& options, ScaledFormatSpec& spec) {

@@ -29,6 +29,13 @@ struct ScaledFormatSpec {
   bool write_input_scale = false;    // an F32 scalar input_scale of 1.0
 };
 
+// The reference tool's rule for fp8 and row-wise int8: multiplier limit / max(amax, 1e-12), so
+// that amax maps to the grid's largest value, and the stored scale its reciprocal.
+CellScale amax_to_limit(float limit, float absmax);
+
+// `full_precision_matrix_mult`: mark layers to be dequantized for a full-precision matmul.
+OptionSpec full_precision_matrix_mult_option();
+
 // The two per-layer flags of the fp8 formats: `input_scale` (write an input_scale of 1.0) and
 // `full_precision_matrix_mult`, added to a schema and read back into a spec.
 void add_layer_flag_options(OptionsSchema& schema);

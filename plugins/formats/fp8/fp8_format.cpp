@@ -1,5 +1,4 @@
 // fp8: float8_e4m3fn weights with a per-tensor (stock ComfyUI), per-row or per-block scale.
-#include <algorithm>
 
 #include "lrq/error.hpp"
 #include "lrq/float_convert.hpp"
@@ -11,10 +10,8 @@ namespace {
 
 constexpr std::int64_t kStoredBlockDefault = 64;  // ComfyUI's group_size fallback for fp8 blocks
 
-// As the reference tool: multiplier 448 / max(amax, 1e-12), stored scale its reciprocal.
 CellScale fp8_scale(float absmax) {
-  const float multiplier = kE4m3fnMax / std::max(absmax, 1e-12f);
-  return {1.0f / multiplier, multiplier};
+  return amax_to_limit(kE4m3fnMax, absmax);
 }
 
 ScaledFormatSpec fp8_spec(const std::string& scale, std::int64_t block_size) {

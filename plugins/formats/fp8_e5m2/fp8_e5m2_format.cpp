@@ -1,6 +1,5 @@
 // fp8_e5m2: float8_e5m2 weights (max 57344) with one per-tensor scale, a format stock ComfyUI
 // loads (`float8_e5m2`).
-#include <algorithm>
 
 #include "lrq/error.hpp"
 #include "lrq/plugin.hpp"
@@ -9,10 +8,8 @@
 namespace lrq::formats {
 namespace {
 
-// As ComfyUI's per-tensor fp8 quantizer: multiplier max / amax, stored scale its reciprocal.
 CellScale e5m2_scale(float absmax) {
-  const float multiplier = Grid::e5m2().max_abs / std::max(absmax, 1e-12f);
-  return {1.0f / multiplier, multiplier};
+  return amax_to_limit(Grid::e5m2().max_abs, absmax);
 }
 
 ScaledFormatSpec e5m2_spec() {

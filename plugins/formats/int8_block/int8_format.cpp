@@ -24,10 +24,8 @@ CellScale int8_tensor_scale(float absmax) {
   return {scale, 1.0f / scale};
 }
 
-// Row-wise, as the reference: multiplier 127 / max(amax, 1e-12), stored scale its reciprocal.
 CellScale int8_row_scale(float absmax) {
-  const float multiplier = 127.0f / std::max(absmax, 1e-12f);
-  return {1.0f / multiplier, multiplier};
+  return amax_to_limit(127.0f, absmax);
 }
 
 ScaledFormatSpec int8_spec(const std::string& scale, std::int64_t block_size) {
@@ -78,8 +76,7 @@ class Int8FormatFactory final : public FormatFactory {
                                   "stock ComfyUI)"));
     schema.add(
         OptionSpec::integer_choice("block_size", {64, 128}, 128, "tile side for scale: block"));
-    schema.add(OptionSpec::boolean("full_precision_matrix_mult", false,
-                                   "mark layers to be dequantized for a full-precision matmul"));
+    schema.add(full_precision_matrix_mult_option());
     return schema;
   }
   std::unique_ptr<Format> create(const Options& options) const override {
