@@ -178,7 +178,7 @@ RowMajorMatrix structured_weight(Eigen::Index rows, Eigen::Index cols) {
   return weight;
 }
 
-// Arguments: m, n. The spec's defaults: k = 614, oversample 10, 4 power iterations.
+// Arguments: m, n. Learned rounding's defaults: k = 614, oversample 10, 4 power iterations.
 void RandomizedSvd(benchmark::State& state, BackendChoice choice) {
   guarded(state, [&] {
     const auto backend = make_backend(state, choice);

@@ -2,7 +2,7 @@
 """Quality of lrq's optimizers per layer, measured independently with numpy.
 
 Generates a model with `lrq-host generate`, converts it once per (format, optimizer, mode) and
-reports, per layer, the relative errors of benchmarks.md:
+reports, per layer, these relative errors:
   weight     ||W - Ŵ|| / ||W||
   projected  ||U_kᵀ (W - Ŵ) V_k|| / ||U_kᵀ W V_k||, U_k, V_k the exact top-k singular vectors of W
              with k from the reference's rank rule (top_p 0.2, min_k 256, max_k 1280)

@@ -113,7 +113,7 @@ ComfyQuantConfig ComfyQuantConfig::parse(std::string_view bytes, std::string_vie
 }
 
 bool loads_in_stock_comfyui(std::string_view comfy_format) noexcept {
-  // QUANT_ALGOS in ComfyUI's comfy/quant_ops.py (spec/comfyui-format.md section 0).
+  // QUANT_ALGOS in ComfyUI's comfy/quant_ops.py (docs/comfyui-format.md).
   constexpr std::array<std::string_view, 8> kStockFormats = {
       "float8_e4m3fn",   "float8_e5m2",  "nvfp4",          "mxfp8",
       "int8_tensorwise", "convrot_w4a4", "asym_w4a8_int8", "awq_w4a16"};

@@ -3,9 +3,9 @@
 
 Generates tiny-flux with lrq-host, converts it with lrq-host, then reads both files with Python's
 `safetensors` (the reference reader), decodes FP8 with `ml_dtypes` and does every check in numpy:
-the tensors, dtypes, shapes and `.comfy_quant` JSON that spec/comfyui-format.md section 8 names,
+the tensors, dtypes, shapes and `.comfy_quant` JSON that docs/comfyui-format.md names,
 the original tensor order, bit-exact copies of what was not quantized, scales equal to the
-reference tool's formulas (spec/algorithm.md sections 4 and 5) and codes equal to an independent
+reference tool's formulas (docs/comfyui-format.md) and codes equal to an independent
 round-to-nearest-even cast (ml_dtypes for float8_e4m3fn, numpy rint for int8), and dequantized
 weights within the stated bounds:
   fp8:  |W - q*scale| <= half an e4m3fn unit at |W/scale|, times scale

@@ -1,4 +1,4 @@
-// The per-layer `.comfy_quant` configuration that ComfyUI reads (spec/comfyui-format.md section 2).
+// The per-layer `.comfy_quant` configuration that ComfyUI reads (docs/comfyui-format.md).
 #pragma once
 
 #include <cstddef>

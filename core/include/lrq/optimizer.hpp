@@ -28,8 +28,8 @@ struct OptimizeRequest {
   const DeviceTensor& weight;  // F32 [rows, cols]
   const LayerQuantization& quantization;
   std::uint64_t seed;  // this layer's seed, derived from the recipe's
-  // Reproduce the reference tool's defects (spec/algorithm.md: the update multiplying where the
-  // gradient divides, the "best" result recorded after the step) instead of correcting them.
+  // Reproduce the reference tool's defects (docs/learned-rounding.md: the update multiplying where
+  // the gradient divides, the "best" result recorded after the step) instead of correcting them.
   bool reference_compat = false;
   // The layer's input statistics, when the recipe has some for it; never null for an optimizer
   // whose factory requires them.

@@ -1,4 +1,4 @@
-// The mean of synthetic calibration inputs (spec/algorithm.md section 9), for the bias correction
+// The mean of synthetic calibration inputs (docs/learned-rounding.md), for the bias correction
 // of layers without activation statistics: for each input width, the mean of `samples` rows of
 // standard normal values, drawn directly as N(0, 1/samples) per column (the same distribution as
 // averaging the rows, without making them). Each width draws from its own seed (derived from the

@@ -1,4 +1,4 @@
-// The reference tool's performance heuristic (`--heur`, spec/model-profiles.md section 5): a
+// The reference tool's performance heuristic (`--heur`, docs/model-profiles.md): a
 // weight whose shape does not tile by a block size B stays unquantized.
 #pragma once
 

@@ -19,8 +19,9 @@ DeviceTensor weight_error(Backend& backend, const DeviceTensor& weight, const De
 double output_energy(Backend& backend, const DeviceTensor& matrix, const InputStatistics& inputs);
 
 // The bias that cancels the layer's mean output error for inputs of mean `mean_input` [1, cols]:
-// b + mean(X) (W - Ŵ)ᵀ. The reference tool subtracts instead (a sign error, spec/algorithm.md
-// section 9); `reference_sign` reproduces it. The result has the bias's dtype (F32, F16 or BF16).
+// b + mean(X) (W - Ŵ)ᵀ. The reference tool subtracts instead (a sign error,
+// docs/learned-rounding.md, "reference_compat"); `reference_sign` reproduces it. The result has the
+// bias's dtype (F32, F16 or BF16).
 std::vector<std::byte> corrected_bias(Backend& backend, const TensorView& bias,
                                       const DeviceTensor& mean_input, const DeviceTensor& error,
                                       bool reference_sign);

@@ -1,5 +1,5 @@
 // Decides, per tensor, whether it is quantized and by which route, or kept, or removed, and why
-// (spec/model-profiles.md section 4):
+// (docs/model-profiles.md):
 //  1. the profile removes it: removed;
 //  2. else the first override rule whose match is found in the layer name decides: skip keeps it,
 //     otherwise it is quantized with the rule's format and optimizer, whatever the profile said;

@@ -1,4 +1,4 @@
-// The safetensors `__metadata__` entry `_quantization_metadata` (spec/comfyui-format.md section 4):
+// The safetensors `__metadata__` entry `_quantization_metadata` (docs/comfyui-format.md):
 // a JSON map of layer prefix to `.comfy_quant` config that ComfyUI applies over the tensors.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The I/O floor of a conversion (docs: /work/shared/benchmarks.md): reading its input from the
+// The I/O floor of a conversion (README, "Profiling and benchmarks"): reading its input from the
 // page cache, and writing and fsyncing a file of its output's size on the same disk. No
 // conversion can be faster; `lrq-host bench` reports every run as a multiple of it.
 #pragma once

@@ -82,7 +82,7 @@ struct Recipe {
   std::uint64_t seed = 0;
   std::uint64_t calib_samples = 3072;  // rows of synthetic calibration input per input width
   bool bias_correction = true;
-  bool reference_compat = false;  // reproduce the reference tool's defects (spec/algorithm.md)
+  bool reference_compat = false;  // reproduce the reference's defects (docs/learned-rounding.md)
   bool report = true;             // write <output>.report.json with per-layer errors
 };
 

@@ -1,4 +1,4 @@
-// The reference tool's generic avoid list (AVOID_KEY_NAMES, spec/model-profiles.md section 3):
+// The reference tool's generic avoid list (AVOID_KEY_NAMES, docs/model-profiles.md):
 // names of layers never worth quantizing (norms, biases, embeddings, ...), matched as substrings
 // of the full key.
 #pragma once

@@ -1,5 +1,5 @@
-// A model profile as data: the reference tool's lists for one model (spec/model-profiles.md
-// section 3) and how to recognise the model from its keys.
+// A model profile as data: the reference tool's lists for one model (docs/model-profiles.md) and
+// how to recognise the model from its keys.
 #pragma once
 
 #include <functional>

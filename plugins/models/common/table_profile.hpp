@@ -1,4 +1,4 @@
-// The model profile that a ProfileTable describes (spec/model-profiles.md sections 1 and 2).
+// The model profile that a ProfileTable describes (docs/model-profiles.md).
 #pragma once
 
 #include <span>

@@ -1,6 +1,6 @@
 // generic: the default model profile. Quantizes 2-D float `.weight` tensors and never the
 // reference tool's generic avoid list (norms, biases, embeddings, ...), matched as substrings of
-// the full key as the reference does (spec/model-profiles.md sections 2 and 3).
+// the full key as the reference does (docs/model-profiles.md).
 #include "table_profile.hpp"
 
 namespace lrq::models {

@@ -1,4 +1,4 @@
-// Every list below is data from the reference's constants.py, as spec/model-profiles.md copies it.
+// Every list below is data from the reference's constants.py (docs/model-profiles.md lists them).
 #include "reference_tables.hpp"
 
 #include <array>

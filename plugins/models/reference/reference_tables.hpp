@@ -1,4 +1,4 @@
-// The reference tool's other model profiles (MODEL_FILTERS, spec/model-profiles.md section 3),
+// The reference tool's other model profiles (MODEL_FILTERS, docs/model-profiles.md),
 // one plugin each; t5xxl and hunyuan have their own plugins.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Learned rounding of one weight (spec/algorithm.md sections 4.4, 5 and 6): start at
+// Learned rounding of one weight (docs/learned-rounding.md): start at
 // round-to-nearest, minimize the error inside the weight's top-k singular subspace with the
 // chosen method, round the best offsets once at the end.
 #pragma once

@@ -11,7 +11,7 @@ namespace lrq::optimizers {
 
 // original's step is delta -= lr G ⊙ w, G the unit gradient with respect to the dequantized error
 // E. Per scale cell, w is:
-// - reference_compat (spec/algorithm.md 6.3): the quantization multiplier for fp8 and per-tensor
+// - reference_compat (docs/learned-rounding.md): the quantization multiplier for fp8 and per-tensor
 //   int8; for int8 per-row and per-block one global 127 / max(amax(W), 1e-12).
 // - corrected (default): scale / mean(scale²) over the weight. The gradient of the loss with
 //   respect to Q is G ⊙ scale (the reference multiplies by the multiplier, i.e. divides by the

@@ -1,5 +1,5 @@
 // The bookkeeping around the loss that every learned-rounding optimizer shares
-// (spec/algorithm.md sections 6.3 to 6.6): the improvement test, the stall and plateau counters,
+// (docs/learned-rounding.md): the improvement test, the stall and plateau counters,
 // the learning-rate schedule and the early-stopping criteria. Plain host arithmetic.
 #pragma once
 

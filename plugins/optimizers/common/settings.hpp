@@ -1,4 +1,4 @@
-// The options of the learned-rounding optimizers (spec/algorithm.md section 11, with the
+// The options of the learned-rounding optimizers (docs/learned-rounding.md, with the
 // reference tool's defaults) and their typed, validated form.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The top-k singular subspace of a weight that the loss lives in (spec/algorithm.md section 6.1)
+// The top-k singular subspace of a weight that the loss lives in (docs/learned-rounding.md)
 // and the two products the optimizers need: into it (uᵀ x v) and out of it (u p vᵀ).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The fp8 and int8_block formats: exactly the tensors of spec/comfyui-format.md section 8, scales
+// The fp8 and int8_block formats: exactly the tensors of docs/comfyui-format.md, scales
 // by the reference tool's formulas, and round trips within the stated error bounds.
 #include <gtest/gtest.h>
 

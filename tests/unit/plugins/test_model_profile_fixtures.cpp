@@ -1,6 +1,6 @@
 // The flux, t5xxl and hunyuan profiles over every tensor of their models' published key lists,
-// against expectations stated from the models' structure and the spec's rules
-// (spec/model-profiles.md sections 1 and 2): only 2-D `.weight` tensors are candidates, and a list
+// against expectations stated from the models' structure and the rules of
+// docs/model-profiles.md: only 2-D `.weight` tensors are candidates, and a list
 // entry keeps a layer.
 #include <gtest/gtest.h>
 

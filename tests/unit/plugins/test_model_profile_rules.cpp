@@ -1,4 +1,4 @@
-// How the table profiles apply their lists (spec/model-profiles.md sections 1 to 3): removal
+// How the table profiles apply their lists (docs/model-profiles.md): removal
 // before anything else, plain case-sensitive substrings of the full key, and the generic avoid
 // list on top of each profile's own lists unless a recipe turns it off.
 #include <gtest/gtest.h>

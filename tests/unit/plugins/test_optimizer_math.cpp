@@ -1,5 +1,5 @@
 // original, adamw and radam against a plain double-precision transcription of the reference
-// tool's loops (spec/algorithm.md section 6) on small weights, in the same singular subspace: the
+// tool's loops (docs/learned-rounding.md) on small weights, in the same singular subspace: the
 // stopping iteration and reason (decided by the schedule), best tracking, the update rules of
 // both modes, the INT8 rules and the final rounding.
 #include <gtest/gtest.h>
@@ -233,7 +233,7 @@ void adam_step(const std::string& method, double lr, const Hyper& h, std::int64_
   }
 }
 
-// The reference tool's loop for `method`, written out as spec/algorithm.md 6.3 to 6.6 describe
+// The reference tool's loop for `method`, written out as docs/learned-rounding.md describes
 // it, in double precision. `compat` selects the reference's defects: original's step multiplied
 // by the quantization multiplier (else G ⊙ scale / mean(scale²)) and adamw/radam's "best" taken
 // after the step.
