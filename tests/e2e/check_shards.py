@@ -4,7 +4,8 @@
 Generates tiny-flux with lrq-host and converts it as one file. Then splits it into three shards
 with an index, Hugging Face style (written here byte by byte, keeping the data order), and checks:
 the conversion of the directory, of the index and of the first shard alone (which warns naming the
-others) equal the single-file conversion, tensor by tensor; every malformed index exits 3 naming
+others) equal the single-file conversion, tensor by tensor, and so does the dry run's plan; a shard
+is never overwritten; every malformed index exits 3 naming
 the index and the key at fault; `--shard-size` writes shards and an index whose weight_map and
 tensors match the single-file output, a weight with its scales in one shard; and a conversion that
 fails after some shards are written leaves no file behind.
@@ -124,6 +125,15 @@ def check_sharded_input(host, recipe, work, model, single):
             "one shard: not the shard's tensors")
     for name, tensor in converted.items():
         require(tensor == reference[name], f"one shard: tensor {name} differs")
+
+    # The dry run plans the same tensors; no file of the input may be overwritten.
+    plans = [json.loads(run(host, recipe, ["--input", str(source), "--dry-run", "--json"]).stdout)
+             for source in (model, shards)]
+    require(plans[0]["tensors"] == plans[1]["tensors"], "the dry run of the shards differs")
+    before = first.read_bytes()
+    result = run(host, recipe, ["--input", str(shards), "--output", str(first)], expect=2)
+    require("refusing to overwrite the input file" in result.stderr and
+            first.read_bytes() == before, f"a shard as the output:\n{result.stderr}")
 
     # A directory of several files and no index is ambiguous.
     several = work / "several"
