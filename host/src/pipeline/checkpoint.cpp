@@ -33,7 +33,8 @@ fs::path find_in_directory(const fs::path& directory) {
   for (const fs::directory_entry& entry : fs::directory_iterator(directory, error)) {
     const std::string name = entry.path().filename().string();
     if (name.ends_with(kShardIndexSuffix)) indexes.push_back(name);
-    if (name.ends_with(".safetensors") && entry.is_regular_file(error)) files.push_back(name);
+    std::error_code not_a_file;
+    if (name.ends_with(".safetensors") && entry.is_regular_file(not_a_file)) files.push_back(name);
   }
   if (error) fail(directory, "cannot list the directory: " + error.message());
   std::ranges::sort(indexes);
