@@ -48,6 +48,27 @@ TEST_P(CliInterrupt, RemovesTheTemporaryFileAndEndsAsTheSignalWould) {
   EXPECT_FALSE(std::filesystem::exists(output));
 }
 
+// Sharded, every shard's temporary file is removed, and no shard or index is left.
+TEST_P(CliInterrupt, ShardedOutputLeavesNoShardBehind) {
+  const auto model = slow_model(file("slow.safetensors"));
+  const auto output = file("out.safetensors");
+  HostProcess host({"run", example_recipe(), "--input", model.string(), "--output", output.string(),
+                    "--set", "backend.threads=1", "--shard-size", "30MB"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (leftovers().size() < 4 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(leftovers().size(), 4u) << "the conversion never started writing its 4 shards";
+  kill(host.pid(), GetParam());
+  const HostRun run = host.wait();
+  EXPECT_EQ(run.exit_code, 128 + GetParam()) << run.err;
+  std::vector<std::string> left;
+  for (const auto& entry : std::filesystem::directory_iterator(model.parent_path())) {
+    if (entry.path() != model) left.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(left, std::vector<std::string>{});
+}
+
 INSTANTIATE_TEST_SUITE_P(Signals, CliInterrupt, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
                          [](const auto& param_info) {
                            return std::string(sigabbrev_np(param_info.param));

@@ -1,4 +1,5 @@
-// lrq-host inspect FILE: the tensors of a safetensors file and its quantized layers.
+// lrq-host inspect FILE: the tensors of a safetensors file (or of a sharded checkpoint) and its
+// quantized layers.
 #include <nlohmann/json.hpp>
 
 #include "cli/command_line.hpp"
@@ -34,19 +35,22 @@ nlohmann::ordered_json part_json(const StoredLayer& layer, const std::string& su
   return {{"dtype", safetensors_name(found->second.dtype)}, {"shape", found->second.shape}};
 }
 
-void print_json(const SafetensorsReader& file, const std::vector<StoredQuantizedLayer>& layers,
+void print_json(const Checkpoint& file, const std::vector<StoredQuantizedLayer>& layers,
                 std::ostream& out) {
   nlohmann::ordered_json json;
   json["file"] = file.path().string();
   json["bytes"] = file.file_size();
+  json["shards"] = nlohmann::ordered_json::array();
+  for (const SafetensorsReader& shard : file.shards())
+    json["shards"].push_back(shard.path().string());
   json["metadata"] = nlohmann::ordered_json::object();
   for (const auto& [key, value] : file.metadata())
     json["metadata"][key] = value;
   json["tensors"] = nlohmann::ordered_json::array();
-  for (const SafetensorsEntry& entry : file.entries()) {
-    json["tensors"].push_back({{"name", entry.info.name},
-                               {"dtype", safetensors_name(entry.info.dtype)},
-                               {"shape", entry.info.shape}});
+  for (const SafetensorsEntry* entry : file.entries()) {
+    json["tensors"].push_back({{"name", entry->info.name},
+                               {"dtype", safetensors_name(entry->info.dtype)},
+                               {"shape", entry->info.shape}});
   }
   json["quantized_layers"] = nlohmann::ordered_json::array();
   for (const StoredQuantizedLayer& stored : layers) {
@@ -68,18 +72,19 @@ void print_json(const SafetensorsReader& file, const std::vector<StoredQuantized
   out << json.dump(2) << '\n';
 }
 
-void print_text(const SafetensorsReader& file, const std::vector<StoredQuantizedLayer>& layers,
+void print_text(const Checkpoint& file, const std::vector<StoredQuantizedLayer>& layers,
                 std::ostream& out) {
-  out << printable(file.path().string()) << ": " << format_bytes(file.file_size()) << ", "
-      << file.entries().size() << " tensors\n";
+  out << printable(file.path().string()) << ": " << format_bytes(file.file_size());
+  if (file.shards().size() > 1) out << " in " << file.shards().size() << " shards";
+  out << ", " << file.entries().size() << " tensors\n";
   for (const auto& [key, value] : file.metadata()) {
     const std::string shown = value.size() > 80 ? value.substr(0, 77) + "..." : value;
     out << "metadata " << printable(key) << " = " << printable(shown) << '\n';
   }
   TextTable tensors({"tensor", "dtype", "shape"});
-  for (const SafetensorsEntry& entry : file.entries()) {
-    tensors.add({entry.info.name, std::string(safetensors_name(entry.info.dtype)),
-                 shape_to_string(entry.info.shape)});
+  for (const SafetensorsEntry* entry : file.entries()) {
+    tensors.add({entry->info.name, std::string(safetensors_name(entry->info.dtype)),
+                 shape_to_string(entry->info.shape)});
   }
   out << '\n';
   tensors.print(out);
@@ -113,7 +118,8 @@ void print_text(const SafetensorsReader& file, const std::vector<StoredQuantized
 
 int inspect_command(const Arguments& arguments, std::ostream& out) {
   po::options_description options("inspect options");
-  options.add_options()("file", po::value<std::string>()->required(), "a safetensors file")(
+  options.add_options()("file", po::value<std::string>()->required(),
+                        "a safetensors file, a shard index or a directory of shards")(
       "json", po::bool_switch(), "print JSON instead of tables");
   po::positional_options_description positional;
   positional.add("file", 1);
@@ -122,7 +128,7 @@ int inspect_command(const Arguments& arguments, std::ostream& out) {
                        out)) {
     return 0;
   }
-  const SafetensorsReader file(values["file"].as<std::string>());
+  const Checkpoint file(values["file"].as<std::string>());
   const std::vector<StoredQuantizedLayer> layers = find_quantized_layers(file);
   if (values["json"].as<bool>()) {
     print_json(file, layers, out);

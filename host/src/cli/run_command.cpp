@@ -39,6 +39,9 @@ RecipeOverrides overrides_from(const po::variables_map& values) {
   overrides.model = optional_value<std::string>(values, "model");
   overrides.backend = optional_value<std::string>(values, "backend");
   if (values.count("set") != 0) overrides.sets = values["set"].as<std::vector<std::string>>();
+  if (values.count("shard-size") != 0) {
+    overrides.sets.push_back("shard_size=" + values["shard-size"].as<std::string>());
+  }
   return overrides;
 }
 
@@ -79,7 +82,7 @@ struct PlannedRun {
   PluginRegistry registry;
   std::unique_ptr<Backend> backend;  // none for a dry run
   QuantizationRoutes routes;
-  std::optional<SafetensorsReader> input;
+  std::optional<Checkpoint> input;
   SelectedProfile profile;
   ConversionPlan plan;
   CalibrationFiles calibration;
@@ -113,8 +116,9 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   const bool quiet = values["quiet"].as<bool>();
   std::optional<TerminalProgress> progress;
   if (!quiet) progress.emplace();
-  const ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
-                                    static_cast<std::int64_t>(recipe.calib_samples)};
+  ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
+                              static_cast<std::int64_t>(recipe.calib_samples)};
+  settings.shard_size = recipe.shard_size;
   const std::optional<std::string> profile_file =
       optional_value<std::string>(values, "profile-json");
   std::optional<ConversionProfiler> profiler;
@@ -168,8 +172,11 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
 int run_command(const Arguments& arguments, std::ostream& out) {
   po::options_description options("run options");
   options.add_options()("recipe", po::value<std::string>()->required(), "the YAML recipe")(
-      "input,i", po::value<std::string>(), "input safetensors file (overrides the recipe)")(
+      "input,i", po::value<std::string>(),
+      "input safetensors file, shard index or directory (overrides the recipe)")(
       "output,o", po::value<std::string>(), "output safetensors file (overrides the recipe)")(
+      "shard-size", po::value<std::string>(),
+      "write the output in shards of at most SIZE (5GB, 500MB, bytes) with an index")(
       "format", po::value<std::string>(), "format plugin; its options reset to defaults")(
       "optimizer", po::value<std::string>(), "optimizer plugin; its options reset to defaults")(
       "model", po::value<std::string>(), "model profile plugin")(

@@ -95,19 +95,19 @@ std::map<std::string, std::string> ConversionPlan::quantized_layers() const {
   return layers;
 }
 
-ModelIndex model_index(const SafetensorsReader& input) {
+ModelIndex model_index(const Checkpoint& input) {
   std::vector<TensorInfo> infos;
-  for (const SafetensorsEntry& entry : input.entries())
-    infos.push_back(entry.info);
+  for (const SafetensorsEntry* entry : input.entries())
+    infos.push_back(entry->info);
   return ModelIndex(std::move(infos));
 }
 
-ConversionPlan make_plan(const SafetensorsReader& input, const SelectedProfile& profile,
+ConversionPlan make_plan(const Checkpoint& input, const SelectedProfile& profile,
                          const QuantizationRoutes& routes, bool bias_correction) {
   const ModelIndex model = model_index(input);
   ConversionPlan plan;
-  for (const SafetensorsEntry& entry : input.entries()) {
-    plan.tensors.push_back(plan_tensor(entry, model, profile, routes));
+  for (const SafetensorsEntry* entry : input.entries()) {
+    plan.tensors.push_back(plan_tensor(*entry, model, profile, routes));
   }
   require_unique_names(plan);
   if (bias_correction) pair_biases(plan);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "lrq/model_profile.hpp"
-#include "lrq/safetensors.hpp"
+#include "pipeline/checkpoint.hpp"
 #include "pipeline/layer_routing.hpp"
 #include "pipeline/layer_statistics.hpp"
 
@@ -43,12 +43,12 @@ struct ConversionPlan {
 };
 
 // Every tensor of the input, in file order, with lookup by name.
-ModelIndex model_index(const SafetensorsReader& input);
+ModelIndex model_index(const Checkpoint& input);
 
 // With `bias_correction`, every quantized layer's float bias [rows] that is kept is paired with it
 // to be corrected, whatever its route. Throws lrq::Error (input) when two planned tensors would
 // share a name. The plan points into `routes`.
-ConversionPlan make_plan(const SafetensorsReader& input, const SelectedProfile& profile,
+ConversionPlan make_plan(const Checkpoint& input, const SelectedProfile& profile,
                          const QuantizationRoutes& routes, bool bias_correction);
 
 }  // namespace lrq::host

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "lrq/error.hpp"
-#include "pipeline/interrupt_cleanup.hpp"
 #include "pipeline/layer_conversion.hpp"
+#include "pipeline/output_files.hpp"
 #include "pipeline/output_writer.hpp"
 #include "pipeline/quantization_metadata.hpp"
 #include "pipeline/weight_feed.hpp"
@@ -44,7 +44,7 @@ std::vector<const TensorPlan*> conversion_order(const ConversionPlan& plan) {
 // per layer. What a layer made for later positions waits in `pending_`.
 class ConversionRun {
  public:
-  ConversionRun(const SafetensorsReader& input, const ConversionPlan& plan, Backend& backend,
+  ConversionRun(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
                 const ConversionSettings& settings, WeightFeed& weights, OutputWriter& output)
       : input_(input),
         plan_(plan),
@@ -98,7 +98,7 @@ class ConversionRun {
     return write;
   }
 
-  const SafetensorsReader& input_;
+  const Checkpoint& input_;
   const ConversionPlan& plan_;
   Backend& backend_;
   const ConversionSettings& settings_;
@@ -111,12 +111,11 @@ class ConversionRun {
 
 // Runs the conversion on this thread and the feed and writer on theirs (when streaming); the
 // first failure of any of them, after all have stopped.
-std::vector<LayerOutcome> convert_tensors(const SafetensorsReader& input,
-                                          const ConversionPlan& plan, Backend& backend,
-                                          const ConversionSettings& settings,
-                                          SafetensorsWriter& writer, ConversionProgress* progress) {
+std::vector<LayerOutcome> convert_tensors(const Checkpoint& input, const ConversionPlan& plan,
+                                          Backend& backend, const ConversionSettings& settings,
+                                          OutputFiles& files, ConversionProgress* progress) {
   FirstFailure failure;
-  OutputWriter output(input, plan, writer, progress, settings.streaming, failure);
+  OutputWriter output(input, plan, files, progress, settings.streaming, failure);
   WeightFeed weights(input, conversion_order(plan), backend, settings.streaming, failure);
   ConversionRun run(input, plan, backend, settings, weights, output);
   try {
@@ -130,24 +129,19 @@ std::vector<LayerOutcome> convert_tensors(const SafetensorsReader& input,
 
 }  // namespace
 
-ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
-                         Backend& backend, const ConversionSettings& settings,
-                         const std::filesystem::path& output, ConversionProgress* progress) {
+ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
+                         const ConversionSettings& settings, const std::filesystem::path& output,
+                         ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
-  std::optional<SafetensorsWriter> writer;
-  std::optional<InterruptCleanup> cleanup;
-  {
-    const InterruptsHeldBack held_back;
-    writer.emplace(output, plan.outputs(),
-                   output_metadata(input.metadata(), plan.quantized_layers(), input.path()),
-                   input.path());
-    cleanup.emplace(writer->temporary_path());
-  }
+  OutputFiles files(
+      output, plan,
+      output_metadata(input.metadata(), plan.quantized_layers(), input.metadata_file()), input,
+      settings.shard_size);
   ConversionResult result;
-  result.output = output;
+  result.output = files.path();
   result.input_bytes = input.file_size();
-  result.layers = convert_tensors(input, plan, backend, settings, *writer, progress);
-  result.output_bytes = std::filesystem::file_size(output);
+  result.layers = convert_tensors(input, plan, backend, settings, files, progress);
+  result.output_bytes = files.bytes();
   result.seconds = seconds_since(start);
   return result;
 }

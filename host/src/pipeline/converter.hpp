@@ -1,7 +1,7 @@
 // Executes a conversion plan: copies kept tensors straight from the memory map, quantizes the
 // others one layer at a time on the backend, corrects their biases, and streams everything into
-// the output file in the input's order. While a layer is converted, the next one is read and
-// uploaded on a prefetch thread and the previous one written on a writer thread.
+// the output file (or shards) in the input's order. While a layer is converted, the next one is
+// read and uploaded on a prefetch thread and the previous one written on a writer thread.
 #pragma once
 
 #include <cstdint>
@@ -72,7 +72,7 @@ struct LayerOutcome {
 };
 
 struct ConversionResult {
-  std::filesystem::path output;
+  std::filesystem::path output;      // the file, or the index of the shards
   std::vector<LayerOutcome> layers;  // one per input tensor, in input order
   std::uint64_t input_bytes = 0;
   std::uint64_t output_bytes = 0;
@@ -87,6 +87,7 @@ struct ConversionSettings {
   // Read and upload the next layer, and write the last one, on threads of their own while a
   // layer is converted. Not a user option: the output is the same either way, and tests compare.
   bool streaming = true;
+  std::uint64_t shard_size = 0;  // bytes of tensors per output shard; 0: one output file
 };
 
 // Told after every tensor of the input is written, for a progress display; when streaming, on the
@@ -99,9 +100,8 @@ class ConversionProgress {
 };
 
 // Each layer is quantized with the format and optimizer of its plan, on `backend`.
-ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& plan,
-                         Backend& backend, const ConversionSettings& settings,
-                         const std::filesystem::path& output,
+ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
+                         const ConversionSettings& settings, const std::filesystem::path& output,
                          ConversionProgress* progress = nullptr);
 
 }  // namespace lrq::host

@@ -3,26 +3,40 @@
 #include <unistd.h>
 
 #include <array>
-#include <climits>
 #include <csignal>
 #include <cstring>
-
-#include "lrq/error.hpp"
+#include <string>
+#include <vector>
 
 namespace lrq::host {
 namespace {
 
 constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
 
-// The handler may only use async-signal-safe calls, so the path lives in a plain buffer.
-std::array<char, PATH_MAX + 1> armed_path{};
+// The handler may only use async-signal-safe calls, so the paths live in a plain buffer, each
+// ended by a NUL, the last by two. It changes only while `armed` is 0.
+std::vector<char> armed_paths;
 volatile std::sig_atomic_t armed = 0;
 std::array<struct sigaction, kSignals.size()> previous{};
 
 extern "C" void remove_and_reraise(int signal_number) {
-  if (armed != 0) unlink(armed_path.data());
+  if (armed != 0) {
+    for (const char* path = armed_paths.data(); *path != '\0'; path += std::strlen(path) + 1)
+      unlink(path);
+  }
   std::signal(signal_number, SIG_DFL);
   std::raise(signal_number);
+}
+
+void append_paths(const std::vector<std::filesystem::path>& files) {
+  armed_paths.pop_back();  // the final NUL
+  for (const std::filesystem::path& file : files) {
+    const std::string& path = file.native();
+    if (path.empty()) continue;  // it would end the list
+    armed_paths.insert(armed_paths.end(), path.begin(), path.end());
+    armed_paths.push_back('\0');
+  }
+  armed_paths.push_back('\0');
 }
 
 }  // namespace
@@ -39,12 +53,9 @@ InterruptsHeldBack::~InterruptsHeldBack() {
   pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
 }
 
-InterruptCleanup::InterruptCleanup(const std::filesystem::path& temporary_file) {
-  const std::string path = temporary_file.string();
-  if (path.size() >= armed_path.size()) {
-    throw Error(ErrorCategory::io, "path too long: " + path);
-  }
-  std::memcpy(armed_path.data(), path.c_str(), path.size() + 1);
+InterruptCleanup::InterruptCleanup(const std::vector<std::filesystem::path>& files) {
+  armed_paths.assign(1, '\0');
+  append_paths(files);
   armed = 1;
   struct sigaction action {};
   action.sa_handler = &remove_and_reraise;
@@ -57,6 +68,12 @@ InterruptCleanup::~InterruptCleanup() {
   for (std::size_t i = 0; i < kSignals.size(); ++i)
     sigaction(kSignals[i], &previous[i], nullptr);
   armed = 0;
+}
+
+void InterruptCleanup::add(const std::vector<std::filesystem::path>& files) {
+  armed = 0;
+  append_paths(files);
+  armed = 1;
 }
 
 }  // namespace lrq::host

@@ -1,11 +1,12 @@
-// While an InterruptCleanup lives, SIGINT, SIGTERM and SIGHUP first remove a temporary file (the
-// output being written) and then end the process as the signal would have: an interrupted run
-// leaves nothing behind either.
+// While an InterruptCleanup lives, SIGINT, SIGTERM and SIGHUP first remove the files it was given
+// (the outputs being written) and then end the process as the signal would have: an interrupted
+// run leaves nothing behind either.
 #pragma once
 
 #include <signal.h>
 
 #include <filesystem>
+#include <vector>
 
 namespace lrq::host {
 
@@ -24,8 +25,11 @@ class InterruptsHeldBack {
 
 class InterruptCleanup {
  public:
-  explicit InterruptCleanup(const std::filesystem::path& temporary_file);
+  explicit InterruptCleanup(const std::vector<std::filesystem::path>& files);
   ~InterruptCleanup();
+  // Removes these too from now on (the committed shards of a sharded output, until its index is
+  // written).
+  void add(const std::vector<std::filesystem::path>& files);
   InterruptCleanup(const InterruptCleanup&) = delete;
   InterruptCleanup& operator=(const InterruptCleanup&) = delete;
 };

@@ -174,8 +174,8 @@ std::pair<DeviceTensor, DeviceTensor> decide(LayerOutcome& outcome, const LayerW
 
 }  // namespace
 
-ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight_plan,
-                             FedWeight fed, Backend& backend, const ConversionSettings& settings,
+ConvertedLayer convert_layer(const Checkpoint& input, const TensorPlan& weight_plan, FedWeight fed,
+                             Backend& backend, const ConversionSettings& settings,
                              CalibrationInputs& calibration) {
   const TensorInfo& info = weight_plan.entry->info;
   const QuantizationRoute& route = *weight_plan.route;

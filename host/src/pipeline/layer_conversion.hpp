@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "lrq/safetensors.hpp"
 #include "pipeline/calibration.hpp"
+#include "pipeline/checkpoint.hpp"
 #include "pipeline/converter.hpp"
 #include "pipeline/weight_feed.hpp"
 
@@ -21,8 +21,8 @@ struct ConvertedLayer {
 
 // `fed`: the weight as uploaded, in the input's dtype, and its statistics. The weight's plan gives
 // its format and optimizer.
-ConvertedLayer convert_layer(const SafetensorsReader& input, const TensorPlan& weight,
-                             FedWeight fed, Backend& backend, const ConversionSettings& settings,
+ConvertedLayer convert_layer(const Checkpoint& input, const TensorPlan& weight, FedWeight fed,
+                             Backend& backend, const ConversionSettings& settings,
                              CalibrationInputs& calibration);
 
 }  // namespace lrq::host

@@ -16,7 +16,7 @@ FetchedStatistics fetch_statistics(Backend& backend, const StatisticsSource& sou
   fetched.mean = file.mean(layer);
   fetched.diagonal = file.diagonal(layer);
   const SafetensorsEntry& stored = layer.compact() ? *layer.gram_factor : *layer.gram;
-  const TensorView bytes = read_mapped(file.reader(), stored);
+  const TensorView bytes = read_mapped(file.reader().view(stored));
   const StageScope stage(Stage::upload);
   fetched.stored = backend.upload(bytes);
   if (layer.compact()) {

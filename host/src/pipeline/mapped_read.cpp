@@ -6,9 +6,8 @@
 
 namespace lrq::host {
 
-TensorView read_mapped(const SafetensorsReader& input, const SafetensorsEntry& entry) {
+TensorView read_mapped(const TensorView& view) {
   const StageScope stage(Stage::read);
-  const TensorView view = input.view(entry);
   static const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   // One byte of each page; the sum keeps the loads from being optimized away.
   unsigned char sum = 0;

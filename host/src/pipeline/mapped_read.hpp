@@ -2,11 +2,12 @@
 // upload, a write) then measures only itself.
 #pragma once
 
-#include "lrq/safetensors.hpp"
+#include "lrq/tensor.hpp"
 
 namespace lrq::host {
 
-// The tensor's bytes, with every page of them faulted in (the read stage).
-TensorView read_mapped(const SafetensorsReader& input, const SafetensorsEntry& entry);
+// The view of a mapped tensor (SafetensorsReader::view, Checkpoint::view), with every page of its
+// bytes faulted in (the read stage).
+TensorView read_mapped(const TensorView& view);
 
 }  // namespace lrq::host

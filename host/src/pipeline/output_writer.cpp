@@ -7,9 +7,8 @@
 
 namespace lrq::host {
 
-OutputWriter::OutputWriter(const SafetensorsReader& input, const ConversionPlan& plan,
-                           SafetensorsWriter& writer, ConversionProgress* progress, bool behind,
-                           FirstFailure& failure)
+OutputWriter::OutputWriter(const Checkpoint& input, const ConversionPlan& plan, OutputFiles& writer,
+                           ConversionProgress* progress, bool behind, FirstFailure& failure)
     : input_(input),
       writer_(writer),
       progress_(progress),
@@ -65,7 +64,7 @@ void OutputWriter::write_tensor(TensorWrite& tensor) {
     const auto made = tensor.made.find(output.name);
     const std::span<const std::byte> bytes = made != tensor.made.end()
                                                  ? std::span<const std::byte>(made->second)
-                                                 : read_mapped(input_, entry).bytes;
+                                                 : read_mapped(input_.view(entry)).bytes;
     const StageScope stage(Stage::write);
     writer_.write(output.name, bytes);
   }

@@ -1,6 +1,6 @@
-// Writes the output file in plan order and commits it. Behind the conversion, a writer thread
+// Writes the output files in plan order and commits them. Behind the conversion, a writer thread
 // writes one layer's tensors while the next layer is converted: at most one batch waits for it.
-// Otherwise each batch is written when handed over. The SafetensorsWriter is used by one thread
+// Otherwise each batch is written when handed over. The output files are used by one thread
 // only, and the progress display is told from there.
 #pragma once
 
@@ -10,10 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include "lrq/safetensors.hpp"
 #include "pipeline/bounded_queue.hpp"
+#include "pipeline/checkpoint.hpp"
 #include "pipeline/converter.hpp"
 #include "pipeline/first_failure.hpp"
+#include "pipeline/output_files.hpp"
 
 namespace lrq::host {
 
@@ -29,9 +30,8 @@ using WriteBatch = std::vector<TensorWrite>;
 
 class OutputWriter {
  public:
-  OutputWriter(const SafetensorsReader& input, const ConversionPlan& plan,
-               SafetensorsWriter& writer, ConversionProgress* progress, bool behind,
-               FirstFailure& failure);
+  OutputWriter(const Checkpoint& input, const ConversionPlan& plan, OutputFiles& writer,
+               ConversionProgress* progress, bool behind, FirstFailure& failure);
   ~OutputWriter();  // stops the run if finish() was not called, and waits for the thread
   OutputWriter(const OutputWriter&) = delete;
   OutputWriter& operator=(const OutputWriter&) = delete;
@@ -47,8 +47,8 @@ class OutputWriter {
   void write_tensor(TensorWrite& tensor);
   void write_all();
 
-  const SafetensorsReader& input_;
-  SafetensorsWriter& writer_;
+  const Checkpoint& input_;
+  OutputFiles& writer_;
   ConversionProgress* progress_;
   FirstFailure& failure_;
   const std::size_t tensors_total_;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "pipeline/json_file.hpp"
+#include "pipeline/output_shards.hpp"
 #include "pipeline/verdict.hpp"
 #include "profile/profile_json.hpp"
 
@@ -82,9 +83,7 @@ Json path_or_null(const std::string& path) {
 }  // namespace
 
 std::filesystem::path report_path(const std::filesystem::path& output) {
-  std::filesystem::path path = output;
-  if (path.extension() == ".safetensors") path.replace_extension();
-  return path.string() + ".report.json";
+  return output.parent_path() / (output_stem(output) + ".report.json");
 }
 
 void write_report(const std::filesystem::path& path, const ReportContext& context,

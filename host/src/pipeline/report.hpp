@@ -27,7 +27,8 @@ struct ReportContext {
   CalibrationCoverage coverage;
 };
 
-// <directory>/<stem>.report.json for <directory>/<stem>.safetensors.
+// <directory>/<stem>.report.json for <directory>/<stem>.safetensors, or for the index
+// <directory>/<stem>.safetensors.index.json of a sharded output.
 std::filesystem::path report_path(const std::filesystem::path& output);
 
 // Written to a temporary file and renamed, like the model; with the profile of a profiled run.

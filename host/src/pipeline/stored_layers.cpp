@@ -13,8 +13,8 @@ constexpr std::string_view kLayerTensors[] = {"weight", "weight_scale", "weight_
                                               "input_scale"};
 
 // The layer's config as written in its tensor, or why ComfyUI cannot read it.
-std::optional<std::string> tensor_config(const SafetensorsReader& file,
-                                         const SafetensorsEntry& entry, std::string& problem) {
+std::optional<std::string> tensor_config(const Checkpoint& file, const SafetensorsEntry& entry,
+                                         std::string& problem) {
   if (entry.info.dtype != DType::U8 || entry.info.shape.size() != 1) {
     problem = "'" + entry.info.name + "' is " + std::string(safetensors_name(entry.info.dtype)) +
               " " + shape_to_string(entry.info.shape) + ", ComfyUI needs a 1-D U8 tensor";
@@ -30,7 +30,7 @@ bool same_json(const std::string& a, const std::string& b) {
   return !left.is_discarded() && left == right;
 }
 
-StoredQuantizedLayer stored_layer(const SafetensorsReader& file, const std::string& prefix,
+StoredQuantizedLayer stored_layer(const Checkpoint& file, const std::string& prefix,
                                   const std::map<std::string, std::string>& metadata) {
   StoredQuantizedLayer stored;
   stored.layer.prefix = prefix;
@@ -63,12 +63,12 @@ StoredQuantizedLayer stored_layer(const SafetensorsReader& file, const std::stri
 
 }  // namespace
 
-std::vector<StoredQuantizedLayer> find_quantized_layers(const SafetensorsReader& file) {
+std::vector<StoredQuantizedLayer> find_quantized_layers(const Checkpoint& file) {
   const std::map<std::string, std::string> metadata =
-      read_quantization_metadata(file.metadata(), file.path());
+      read_quantization_metadata(file.metadata(), file.metadata_file());
   std::vector<std::string> prefixes;
-  for (const SafetensorsEntry& entry : file.entries()) {
-    const std::string& name = entry.info.name;
+  for (const SafetensorsEntry* entry : file.entries()) {
+    const std::string& name = entry->info.name;
     if (name.ends_with(kConfigSuffix)) {
       prefixes.push_back(name.substr(0, name.size() - kConfigSuffix.size()));
     }

@@ -9,7 +9,7 @@
 
 #include "lrq/comfy_quant.hpp"
 #include "lrq/format.hpp"
-#include "lrq/safetensors.hpp"
+#include "pipeline/checkpoint.hpp"
 
 namespace lrq::host {
 
@@ -21,6 +21,6 @@ struct StoredQuantizedLayer {
 };
 
 // Throws lrq::Error (input) when `_quantization_metadata` is malformed.
-std::vector<StoredQuantizedLayer> find_quantized_layers(const SafetensorsReader& file);
+std::vector<StoredQuantizedLayer> find_quantized_layers(const Checkpoint& file);
 
 }  // namespace lrq::host

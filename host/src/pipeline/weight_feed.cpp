@@ -6,7 +6,7 @@
 
 namespace lrq::host {
 
-WeightFeed::WeightFeed(const SafetensorsReader& input, std::vector<const TensorPlan*> layers,
+WeightFeed::WeightFeed(const Checkpoint& input, std::vector<const TensorPlan*> layers,
                        Backend& backend, bool ahead, FirstFailure& failure)
     : input_(input),
       layers_(std::move(layers)),
@@ -32,7 +32,7 @@ std::optional<FedWeight> WeightFeed::next() {
 }
 
 FedWeight WeightFeed::fetch(const TensorPlan& layer) const {
-  const TensorView bytes = read_mapped(input_, *layer.entry);
+  const TensorView bytes = read_mapped(input_.view(*layer.entry));
   FedWeight fed;
   fed.layer = &layer;
   {

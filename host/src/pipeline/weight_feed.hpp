@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "lrq/backend.hpp"
-#include "lrq/safetensors.hpp"
 #include "pipeline/bounded_queue.hpp"
+#include "pipeline/checkpoint.hpp"
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/first_failure.hpp"
 
@@ -26,8 +26,8 @@ struct FedWeight {
 class WeightFeed {
  public:
   // `layers`: the quantized weights in the order next() will be asked for them.
-  WeightFeed(const SafetensorsReader& input, std::vector<const TensorPlan*> layers,
-             Backend& backend, bool ahead, FirstFailure& failure);
+  WeightFeed(const Checkpoint& input, std::vector<const TensorPlan*> layers, Backend& backend,
+             bool ahead, FirstFailure& failure);
   ~WeightFeed();  // stops the run if it did not take every layer, and waits for the thread
   WeightFeed(const WeightFeed&) = delete;
   WeightFeed& operator=(const WeightFeed&) = delete;
@@ -39,7 +39,7 @@ class WeightFeed {
   FedWeight fetch(const TensorPlan& layer) const;
   void prefetch_all();
 
-  const SafetensorsReader& input_;
+  const Checkpoint& input_;
   const std::vector<const TensorPlan*> layers_;
   Backend& backend_;
   FirstFailure& failure_;

@@ -2,8 +2,11 @@
 #pragma once
 
 #include <charconv>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 namespace lrq::host {
 
@@ -29,6 +32,35 @@ inline std::optional<bool> parse_flag(std::string_view text) {
     return false;
   }
   return std::nullopt;
+}
+
+// A size in bytes: a whole number, optionally followed by a unit, B, KB, MB, GB, TB (powers of
+// 1000, as Hugging Face reads "5GB") or KiB, MiB, GiB, TiB (powers of 1024); nothing for any other
+// text or a size beyond 64 bits.
+inline std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {
+      {"KiB", 1ULL << 10},
+      {"MiB", 1ULL << 20},
+      {"GiB", 1ULL << 30},
+      {"TiB", 1ULL << 40},
+      {"KB", 1'000ULL},
+      {"MB", 1'000'000ULL},
+      {"GB", 1'000'000'000ULL},
+      {"TB", 1'000'000'000'000ULL},
+      {"B", 1ULL}};
+  std::uint64_t multiplier = 1;
+  for (const auto& [unit, size] : kUnits) {
+    if (text.ends_with(unit)) {
+      text.remove_suffix(unit.size());
+      multiplier = size;
+      break;
+    }
+  }
+  const std::optional<std::uint64_t> count = parse_number<std::uint64_t>(text);
+  if (!count || *count > std::numeric_limits<std::uint64_t>::max() / multiplier) {
+    return std::nullopt;
+  }
+  return *count * multiplier;
 }
 
 }  // namespace lrq::host

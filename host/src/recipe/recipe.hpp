@@ -84,6 +84,7 @@ struct Recipe {
   bool bias_correction = true;
   bool reference_compat = false;  // reproduce the reference's defects (docs/learned-rounding.md)
   bool report = true;             // write <output>.report.json with per-layer errors
+  std::uint64_t shard_size = 0;   // bytes of tensors per output shard; 0: one output file
 };
 
 // The recipe keys, in the order the README documents them.

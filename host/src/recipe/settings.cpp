@@ -12,6 +12,7 @@ const std::vector<Setting>& recipe_settings() {
       {"bias_correction", nullptr, &Recipe::bias_correction, 0},
       {"reference_compat", nullptr, &Recipe::reference_compat, 0},
       {"report", nullptr, &Recipe::report, 0},
+      {"shard_size", &Recipe::shard_size, nullptr, 0, true},
   };
   return settings;
 }
@@ -40,6 +41,15 @@ void assign_setting(Recipe& recipe, const Setting& setting, const std::string& t
     const std::optional<bool> flag = quoted ? std::nullopt : parse_flag(text);
     if (!flag) throw Error(ErrorCategory::recipe, what + "true or false, got " + got);
     recipe.*setting.flag = *flag;
+    return;
+  }
+  if (setting.byte_size) {
+    const std::optional<std::uint64_t> size = parse_byte_size(text);
+    if (!size) {
+      throw Error(ErrorCategory::recipe,
+                  what + "a size in bytes such as 5GB, 500MiB or 1000000, got " + got);
+    }
+    recipe.*setting.integer = *size;
     return;
   }
   const std::optional<std::uint64_t> value =

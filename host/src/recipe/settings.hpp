@@ -17,6 +17,7 @@ struct Setting {
   std::uint64_t Recipe::*integer = nullptr;  // exactly one of integer and flag is set
   bool Recipe::*flag = nullptr;
   std::uint64_t minimum = 0;  // integers only
+  bool byte_size = false;     // an integer that may be written with a unit: "5GB"
 };
 
 const std::vector<Setting>& recipe_settings();

@@ -64,7 +64,7 @@ class LayerRouting : public RecipeTest {
            ": " + tensor.reason;
   }
 
-  std::optional<SafetensorsReader> input_;
+  std::optional<Checkpoint> input_;
   QuantizationRoutes routes_;
   SelectedProfile profile_;
   ConversionPlan plan_;

@@ -25,8 +25,10 @@ TEST_F(RecipeTest, ReadsEverySection) {
       "calib_samples: 512\n"
       "bias_correction: false\n"
       "reference_compat: yes\n"
-      "report: off\n");
+      "report: off\n"
+      "shard_size: 5GB\n");
   const Recipe recipe = load_recipe(path);
+  EXPECT_EQ(recipe.shard_size, 5'000'000'000u);
   EXPECT_EQ(recipe.calib_samples, 512u);
   EXPECT_FALSE(recipe.bias_correction);
   EXPECT_TRUE(recipe.reference_compat);
@@ -58,6 +60,7 @@ TEST_F(RecipeTest, DefaultsOptimizerModelBackendAndSeed) {
   EXPECT_TRUE(recipe.bias_correction);
   EXPECT_FALSE(recipe.reference_compat);
   EXPECT_TRUE(recipe.report);
+  EXPECT_EQ(recipe.shard_size, 0u);
 }
 
 TEST_F(RecipeTest, ASectionMapWithoutItsNameSelectsTheDefaultPlugin) {
@@ -78,7 +81,7 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {ok + "optimiser: rtn\n",
        ":4:1: unknown key 'optimiser' (did you mean 'optimizer'?); recipe keys: lrq, input, "
        "output, format, optimizer, model, backend, overrides, calibration, seed, calib_samples, "
-       "bias_correction, reference_compat, report"},
+       "bias_correction, reference_compat, report, shard_size"},
       {ok + "calibration: stats.safetensors\n",
        ":4:1: 'calibration' is a map of stats, missing, holdout, got 'stats.safetensors'"},
       {ok + "calibration: {stat: s.safetensors}\n",
@@ -106,7 +109,8 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {"input: a\n  output: b\n", ":2:9: invalid YAML: illegal map value"},
       {"- a\n- b\n",
        ":1:1: a recipe is a map of keys (lrq, input, output, format, optimizer, model, backend, "
-       "overrides, calibration, seed, calib_samples, bias_correction, reference_compat, report), "
+       "overrides, calibration, seed, calib_samples, bias_correction, reference_compat, report, "
+       "shard_size), "
        "got a list"},
   };
   for (const auto& [text, expected] : cases)
@@ -176,7 +180,7 @@ TEST_F(RecipeTest, BadSetAssignmentsAreErrors) {
        "command line (--set formt.scale=row): unknown section 'formt' (did you mean 'format'?)"},
       {"sed=3",
        "command line (--set sed=3): cannot set 'sed' (did you mean 'seed'?); use input, "
-       "output, seed, calib_samples, bias_correction, reference_compat, report or "
+       "output, seed, calib_samples, bias_correction, reference_compat, report, shard_size or "
        "SECTION.OPTION"},
       {"calib_samples=0",
        "command line (--set calib_samples=0): 'calib_samples' must be an integer of at least 1, "
@@ -185,6 +189,9 @@ TEST_F(RecipeTest, BadSetAssignmentsAreErrors) {
        "command line (--set report=maybe): 'report' must be true or false, got "
        "'maybe'"},
       {"seed=x", "command line (--set seed=x): 'seed' must be a non-negative integer, got 'x'"},
+      {"shard_size=5XB",
+       "command line (--set shard_size=5XB): 'shard_size' must be a size in bytes such as 5GB, "
+       "500MiB or 1000000, got '5XB'"},
   };
   for (const auto& [assignment, expected] : cases) {
     RecipeOverrides overrides;

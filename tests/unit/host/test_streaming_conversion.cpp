@@ -34,7 +34,7 @@ class StreamingConversion : public ::testing::Test {
     load_recipe_plugins(recipe, {LRQ_TEST_PLUGIN_DIRECTORY}, registry);
     const std::unique_ptr<Backend> backend = configure_backend(recipe, registry);
     const QuantizationRoutes routes = configure_routes(recipe, registry);
-    const SafetensorsReader input(recipe.input);
+    const Checkpoint input(recipe.input);
     const SelectedProfile profile = select_profile(recipe, registry, model_index(input));
     const ConversionPlan plan = make_plan(input, profile, routes, recipe.bias_correction);
     ConversionSettings settings{recipe.seed, recipe.reference_compat, true, 256};

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "backend_test_data.hpp"
-#include "support/correlated_inputs.hpp"
 #include "lrq/activation_stats.hpp"
 #include "lrq/float_convert.hpp"
 #include "lrq/rng.hpp"
@@ -16,6 +15,7 @@
 #include "pipeline/calibration.hpp"
 #include "pipeline/layer_conversion.hpp"
 #include "real_plugins.hpp"
+#include "support/correlated_inputs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lrq::test {
@@ -140,7 +140,7 @@ class LayerConversionTest : public ::testing::Test {
   const InputDistribution distribution_ = correlated_inputs(kCols, 21);
   const InputSample fit_ = sample_inputs(distribution_, 2048, 22);
   const InputSample held_out_ = sample_inputs(distribution_, 2048, 23);
-  std::optional<SafetensorsReader> input_;
+  std::optional<host::Checkpoint> input_;
   std::optional<ActivationStats> statistics_;
   std::optional<ActivationStats> held_out_file_;
 };

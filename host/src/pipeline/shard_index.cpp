@@ -1,0 +1,124 @@
+#include "pipeline/shard_index.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "lrq/error.hpp"
+#include "lrq/safetensors.hpp"
+
+namespace lrq::host {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int kMaxDepth = 64;  // a valid index nests 2 deep
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
+  throw Error(ErrorCategory::input, path.string() + ": " + what);
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(path, error);
+  if (error) fail(path, "cannot read the index: " + error.message());
+  if (size > kMaxSafetensorsHeaderBytes) {
+    fail(path, "the index is " + std::to_string(size) + " bytes, more than the limit of " +
+                   std::to_string(kMaxSafetensorsHeaderBytes));
+  }
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (!file) fail(path, "cannot read the index");
+  return std::move(text).str();
+}
+
+// Parses, refusing duplicate keys (nlohmann would keep the last) and deep nesting.
+Json parse(const std::filesystem::path& path, const std::string& text) {
+  std::vector<std::set<std::string>> open_objects;
+  const Json::parser_callback_t watch = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    if (depth > kMaxDepth) fail(path, "the index nests deeper than " + std::to_string(kMaxDepth));
+    if (event == Json::parse_event_t::object_start) open_objects.emplace_back();
+    if (event == Json::parse_event_t::object_end) open_objects.pop_back();
+    if (event == Json::parse_event_t::key &&
+        !open_objects.back().insert(parsed.get<std::string>()).second) {
+      fail(path, "duplicate key '" + parsed.get<std::string>() + "'");
+    }
+    return true;
+  };
+  try {
+    return Json::parse(text, watch);
+  } catch (const Json::exception& error) {
+    fail(path, std::string("the index is not valid JSON: ") + error.what());
+  }
+}
+
+// A shard is named relative to the index and stays in its directory.
+void check_shard_name(const std::filesystem::path& path, const std::string& tensor,
+                      const std::string& shard) {
+  const std::filesystem::path name(shard);
+  bool climbs = false;
+  for (const std::filesystem::path& part : name)
+    climbs = climbs || part == "..";
+  if (shard.empty() || name.is_absolute() || climbs || !name.has_filename()) {
+    fail(path, "weight_map: tensor '" + tensor + "' names the shard '" + shard +
+                   "', which is not a file name inside the index's directory");
+  }
+}
+
+std::optional<std::uint64_t> total_size(const std::filesystem::path& path, const Json& index) {
+  const auto metadata = index.find("metadata");
+  if (metadata == index.end() || metadata->is_null()) return std::nullopt;
+  if (!metadata->is_object()) {
+    fail(path, std::string("field 'metadata' must be an object, not ") + metadata->type_name());
+  }
+  const auto size = metadata->find("total_size");
+  if (size == metadata->end()) return std::nullopt;
+  // Writers disagree on the type; any non-negative whole number will do.
+  if (size->is_number_unsigned()) return size->get<std::uint64_t>();
+  if (size->is_number_float() && size->get<double>() >= 0) {
+    return static_cast<std::uint64_t>(size->get<double>());
+  }
+  fail(path, "metadata.total_size must be a non-negative number, not " + size->dump());
+}
+
+// "00002"
+std::string five_digits(std::size_t number) {
+  const std::string digits = std::to_string(number);
+  return std::string(digits.size() < 5 ? 5 - digits.size() : 0, '0') + digits;
+}
+
+}  // namespace
+
+std::string shard_file_name(const std::string& stem, std::size_t number, std::size_t count) {
+  return stem + "-" + five_digits(number) + "-of-" + five_digits(count) + ".safetensors";
+}
+
+ShardIndex read_shard_index(const std::filesystem::path& path) {
+  const Json index = parse(path, read_text(path));
+  if (!index.is_object()) {
+    fail(path, std::string("the index must be a JSON object, not ") + index.type_name());
+  }
+  const auto weight_map = index.find("weight_map");
+  if (weight_map == index.end()) fail(path, "no field 'weight_map'");
+  if (!weight_map->is_object()) {
+    fail(path, std::string("field 'weight_map' must be an object, not ") + weight_map->type_name());
+  }
+  if (weight_map->empty()) fail(path, "field 'weight_map' names no tensors");
+  ShardIndex shard_index{path, {}, {}, total_size(path, index)};
+  std::set<std::string> shards;
+  for (const auto& [tensor, shard] : weight_map->items()) {
+    if (!shard.is_string()) {
+      fail(path, "weight_map: the shard of tensor '" + tensor + "' must be a string, not " +
+                     shard.type_name());
+    }
+    check_shard_name(path, tensor, shard.get<std::string>());
+    shard_index.weight_map.emplace(tensor, shard.get<std::string>());
+    shards.insert(shard.get<std::string>());
+  }
+  shard_index.shards.assign(shards.begin(), shards.end());
+  return shard_index;
+}
+
+}  // namespace lrq::host
