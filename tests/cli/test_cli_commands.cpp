@@ -78,10 +78,14 @@ TEST_F(CliRun, WritesAPerLayerReportNextToTheOutput) {
     }
   }
   EXPECT_EQ(quantized, 34u);
+  const auto page_file = file("out.report.html");
+  EXPECT_TRUE(contains(read_file(page_file), "<svg class=\"chart\"")) << page_file;
 
   std::filesystem::remove(report_file);
+  std::filesystem::remove(page_file);
   ASSERT_EQ(convert(tiny_model(), output, {"--set", "report=false"}).exit_code, 0);
   EXPECT_FALSE(std::filesystem::exists(report_file));
+  EXPECT_FALSE(std::filesystem::exists(page_file));
 }
 
 TEST_F(CliRun, TheSameRecipeAndSeedGiveTheSameBytes) {
