@@ -30,6 +30,7 @@ th { background: #f4f4f6; position: sticky; top: 0; }
 table.sortable th { cursor: pointer; }
 td.number { text-align: right; white-space: nowrap; }
 table.layers { font-size: 12.5px; }
+table.layers td:nth-child(3) { white-space: nowrap; }
 table.layers td:last-child { min-width: 24ch; max-width: 60ch; color: #555; }
 .table-scroll { overflow-x: auto; }
 .paid { color: #1f7a34; font-weight: 600; }
@@ -45,7 +46,7 @@ svg.chart .weight-tick { stroke: #111; stroke-width: 2; }
 svg.chart .tick { text-anchor: end; dominant-baseline: middle; fill: #555; }
 svg.chart .base-label { text-anchor: end; fill: #222; }
 svg.chart .axis-label { text-anchor: middle; fill: #333; }
-svg.chart .block-label { text-anchor: end; fill: #333; }
+svg.chart .block-label { text-anchor: end; dominant-baseline: middle; fill: #333; }
 svg.chart rect.mark:hover { stroke: #000; stroke-width: 1.5; }
 )";
 
@@ -209,18 +210,17 @@ std::string layers_html(const std::vector<ReportLayer>& layers) {
   std::string html =
       "<h2 id=\"layers\">Layers</h2>\n<p>Click a column to sort by it.</p>\n<div "
       "class=\"table-scroll\">\n<table class=\"sortable layers\">\n" +
-      header_row({"layer", "block", "type", "shape", "action", "format", "optimizer", "written",
+      header_row({"layer", "type", "shape", "action", "format", "optimizer", "written",
                   "weight error", "output error", "RTN output error", "vs RTN", "note"}) +
       "<tbody>\n";
   for (const ReportLayer& layer : layers) {
     const std::string written =
         !layer.quantized() ? "" : (layer.learned_written ? "learned" : "rtn");
     html += "<tr data-layer=\"" + html_escaped(layer.name) + "\">" + cell(layer.name) +
-            cell(layer.key.block) + cell(layer.key.type) + cell(layer.shape) + cell(layer.action) +
-            cell(layer.format) + cell(layer.optimizer) + cell(written) +
-            error_cell(layer.result_weight_error) + error_cell(layer.result_output_error) +
-            error_cell(layer.rtn_output_error) + ratio_cell(layer.ratio_to_rtn()) +
-            cell(layer.note) + "</tr>\n";
+            cell(layer.key.type) + cell(layer.shape) + cell(layer.action) + cell(layer.format) +
+            cell(layer.optimizer) + cell(written) + error_cell(layer.result_weight_error) +
+            error_cell(layer.result_output_error) + error_cell(layer.rtn_output_error) +
+            ratio_cell(layer.ratio_to_rtn()) + cell(layer.note) + "</tr>\n";
   }
   return html + "</tbody>\n</table>\n</div>\n";
 }

@@ -4,6 +4,9 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "cli/text_table.hpp"
 #include "report/html_text.hpp"
@@ -18,7 +21,7 @@ constexpr double kLeft = 70.0;
 constexpr double kRight = 16.0;
 constexpr double kTop = 16.0;
 constexpr double kPlotHeight = 300.0;
-constexpr double kBottom = 130.0;  // room for the block names
+constexpr double kLabelCharacter = 6.5;  // about the width of an 11 px character
 
 constexpr std::array<const char*, 12> kPalette = {"#3b6fb6", "#e07b28", "#3a9a4a", "#c8383c",
                                                   "#8a63b8", "#8c5a47", "#d36fb0", "#6f6f6f",
@@ -89,7 +92,9 @@ Axis axis_for(const std::vector<Block>& blocks, ChartMeasure measure) {
       high = std::max(high, mark.value);
     }
   }
-  if (high - low < 0.02) high = low + 0.02;  // all at the base: still a readable axis
+  // Ratios within 2 % of each other, or errors all 0, still get a readable axis.
+  if (measure == ChartMeasure::ratio_to_rtn && high - low < 0.02) high = low + 0.02;
+  if (high == low) high = low + 1.0;
   const double margin = 0.05 * (high - low);
   axis.low = measure == ChartMeasure::ratio_to_rtn ? std::max(0.0, low - margin) : 0.0;
   axis.high = high + margin;
@@ -216,7 +221,10 @@ std::string report_chart(const std::vector<ReportLayer>& layers) {
   for (const Block& block : blocks) {
     width += kBlockGap + block.marks.size() * (kBarWidth + kBarGap) - kBarGap;
   }
-  const double height = kTop + kPlotHeight + kBottom;
+  std::size_t longest_name = 0;
+  for (const Block& block : blocks)
+    longest_name = std::max(longest_name, block.name.size());
+  const double height = kTop + kPlotHeight + 16.0 + kLabelCharacter * longest_name;
   std::string bands;
   std::string marks;
   double x = kLeft;
@@ -234,9 +242,9 @@ std::string report_chart(const std::vector<ReportLayer>& layers) {
       marks += mark_svg(block.marks[i], x + i * (kBarWidth + kBarGap), axis,
                         kPalette[type_rank.at(type) % kPalette.size()], measure);
     }
-    marks += "<text class=\"block-label\" transform=\"translate(" +
-             pixels(x + block_width / 2.0 + 3.0) + "," + pixels(kTop + kPlotHeight + 8.0) +
-             ") rotate(-60)\">" + html_escaped(block.name) + "</text>\n</g>\n";
+    marks += "<text class=\"block-label\" transform=\"translate(" + pixels(x + block_width / 2.0) +
+             "," + pixels(kTop + kPlotHeight + 8.0) + ") rotate(-90)\">" +
+             html_escaped(block.name) + "</text>\n</g>\n";
     x += block_width + kBlockGap;
   }
   return legend_html(type_rank) + "<div class=\"chart-scroll\">\n<svg class=\"chart\" width=\"" +

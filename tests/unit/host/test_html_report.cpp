@@ -140,11 +140,13 @@ TEST(HtmlReport, ChartsEachLearnedLayerAgainstRoundToNearestInBlockOrder) {
   EXPECT_NE(html.find("<tr data-layer=\"blocks.2.norm.scale\">"), std::string::npos);
 }
 
-TEST(HtmlReport, ARoundToNearestRunChartsTheOutputError) {
+TEST(HtmlReport, ARoundToNearestRunChartsTheOutputErrorOnItsOwnScale) {
   const std::string html = html_report(
-      report_with({quantized("blocks.0.linear1.weight", false, 0.025, 0.025)}, Json::array()));
+      report_with({quantized("blocks.0.linear1.weight", false, 2.5e-5, 2.5e-5)}, Json::array()));
   EXPECT_NE(html.find("data-measure=\"output_error\""), std::string::npos);
-  EXPECT_NE(html.find("data-value=\"0.025\" data-output-error=\"0.025\""), std::string::npos);
+  EXPECT_NE(html.find("data-value=\"2.5e-05\" data-output-error=\"2.5e-05\""), std::string::npos);
+  // The axis reaches 5 % above the largest error: the bar is 300 / 1.05 px of the 300 px plot.
+  EXPECT_NE(html.find("height=\"285.71\""), std::string::npos);
   EXPECT_EQ(count(html, "class=\"weight-tick\""), 1u);
   EXPECT_NE(html.find("Round-to-nearest only"), std::string::npos);
 }
