@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building lrq needs and is missing (Debian 12 / Ubuntu packages). With --tests, also
 # what the tests need: GoogleTest, Google Benchmark, clang with libc++ (for the fixture plugins built
-# by another compiler than the host's) and Python's safetensors, numpy and ml_dtypes.
+# by another compiler than the host's), Python's safetensors, numpy and ml_dtypes, and on Debian
+# Chromium (the HTML report's browser test; Ubuntu's chromium is a snap, so there the test skips).
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost-dev libboost-program-options-dev
@@ -10,6 +11,11 @@ with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
   packages+=(libgtest-dev libbenchmark-dev clang libc++-dev libc++abi-dev python3 python3-pip)
+  if grep -qx 'ID=debian' /etc/os-release; then
+    packages+=(chromium)
+  else
+    echo "not installing chromium (a snap outside Debian): the HTML report's browser test will skip"
+  fi
 fi
 
 missing=()

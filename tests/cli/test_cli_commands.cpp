@@ -78,10 +78,21 @@ TEST_F(CliRun, WritesAPerLayerReportNextToTheOutput) {
     }
   }
   EXPECT_EQ(quantized, 34u);
+  const auto& provenance = report["provenance"];
+  EXPECT_EQ(provenance["lrq.version"], LRQ_VERSION);
+  EXPECT_EQ(provenance["lrq.seed"], "0");
+  for (const char* plugin :
+       {"lrq.plugin.format.int8_block", "lrq.plugin.optimizer.rtn", "lrq.plugin.backend.cpu"}) {
+    EXPECT_TRUE(provenance.contains(plugin)) << plugin << " in " << provenance.dump();
+  }
+  const auto page_file = file("out.report.html");
+  EXPECT_TRUE(contains(read_file(page_file), "<svg class=\"chart\"")) << page_file;
 
   std::filesystem::remove(report_file);
+  std::filesystem::remove(page_file);
   ASSERT_EQ(convert(tiny_model(), output, {"--set", "report=false"}).exit_code, 0);
   EXPECT_FALSE(std::filesystem::exists(report_file));
+  EXPECT_FALSE(std::filesystem::exists(page_file));
 }
 
 TEST_F(CliRun, TheSameRecipeAndSeedGiveTheSameBytes) {

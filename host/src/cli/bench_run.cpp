@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "pipeline/report.hpp"
 #include "profile/profile_json.hpp"
 
 namespace lrq::host {
@@ -70,7 +71,8 @@ BenchRun run_bench(const BenchSetup& setup, const PluginRegistry& registry,
   }
   if (!setup.keep) {
     std::error_code ignored;
-    for (const auto& path : {files.output, files.report, files.profile, files.log}) {
+    for (const auto& path :
+         {files.output, files.report, html_report_path(files.report), files.profile, files.log}) {
       std::filesystem::remove(path, ignored);
     }
   }

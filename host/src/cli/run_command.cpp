@@ -20,6 +20,7 @@
 #include "profile/conversion_profiler.hpp"
 #include "profile/profile_json.hpp"
 #include "recipe/overrides.hpp"
+#include "report/run_provenance.hpp"
 
 namespace lrq::host {
 namespace {
@@ -138,14 +139,14 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   std::optional<std::filesystem::path> report;
   if (recipe.report) {
     report = report_path(result.output);
-    write_report(
-        *report,
-        {recipe.input.string(), format, recipe.optimizer.name, run.profile.name, backend_text,
-         recipe.seed, recipe.reference_compat, recipe.bias_correction,
-         static_cast<std::int64_t>(recipe.calib_samples), recipe.calibration.stats.string(),
-         recipe.calibration.holdout.string(),
-         recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error", run.coverage},
-        result, profile ? &*profile : nullptr);
+    write_report(*report,
+                 {recipe.input.string(), format, recipe.optimizer.name, run.profile.name,
+                  backend_text, recipe.seed, recipe.reference_compat, recipe.bias_correction,
+                  static_cast<std::int64_t>(recipe.calib_samples),
+                  recipe.calibration.stats.string(), recipe.calibration.holdout.string(),
+                  recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error",
+                  run.coverage, run_provenance(recipe, run.registry, run.profile.name)},
+                 result, profile ? &*profile : nullptr);
   }
   warn_where_learning_did_not_pay(result);
   if (quiet) {

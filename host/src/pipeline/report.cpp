@@ -2,10 +2,13 @@
 
 #include <cmath>
 
+#include "lrq/safetensors.hpp"
+#include "pipeline/atomic_file.hpp"
 #include "pipeline/json_file.hpp"
 #include "pipeline/output_shards.hpp"
 #include "pipeline/verdict.hpp"
 #include "profile/profile_json.hpp"
+#include "report/html_report.hpp"
 
 namespace lrq::host {
 namespace {
@@ -80,14 +83,30 @@ Json path_or_null(const std::string& path) {
   return path.empty() ? Json(nullptr) : Json(path);
 }
 
+Json provenance_json(const ReportContext& context, const std::filesystem::path& output) {
+  Json json = Json::object();
+  for (const auto& [key, value] : context.provenance)
+    json[key] = value;
+  const SafetensorsReader written(output);
+  for (const auto& [key, value] : written.metadata()) {
+    if (key.starts_with("lrq.")) json[key] = value;
+  }
+  return json;
+}
+
 }  // namespace
 
 std::filesystem::path report_path(const std::filesystem::path& output) {
   return output.parent_path() / (output_stem(output) + ".report.json");
 }
 
-void write_report(const std::filesystem::path& path, const ReportContext& context,
-                  const ConversionResult& result, const ConversionProfile* profile) {
+std::filesystem::path html_report_path(const std::filesystem::path& report) {
+  std::filesystem::path path = report;
+  return path.replace_extension(".html");
+}
+
+Json report_json(const ReportContext& context, const ConversionResult& result,
+                 const ConversionProfile* profile) {
   Json json = {{"input", context.input},
                {"output", result.output.string()},
                {"format", context.format},
@@ -112,8 +131,16 @@ void write_report(const std::filesystem::path& path, const ReportContext& contex
   for (const LayerOutcome& layer : result.layers)
     json["layers"].push_back(layer_json(layer));
 
+  json["provenance"] = provenance_json(context, result.output);
   if (profile != nullptr) json["profile"] = profile_json(*profile);
+  return json;
+}
+
+void write_report(const std::filesystem::path& path, const ReportContext& context,
+                  const ConversionResult& result, const ConversionProfile* profile) {
+  const Json json = report_json(context, result, profile);
   write_json_file(path, json, "the report");
+  write_file_atomically(html_report_path(path), html_report(json), "the HTML report");
 }
 
 }  // namespace lrq::host

@@ -1,9 +1,13 @@
-// The per-layer report of a conversion, as JSON next to the output file.
+// The per-layer report of a conversion, next to the output file: one JSON document, written as
+// JSON and rendered as a self-contained HTML page (report/html_report.hpp).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pipeline/calibration_plan.hpp"
 #include "pipeline/converter.hpp"
@@ -25,14 +29,23 @@ struct ReportContext {
   std::string holdout;  // calibration.holdout, or empty
   std::string missing;  // calibration.missing
   CalibrationCoverage coverage;
+  // "lrq.version", "lrq.seed", the plugins and their versions (report/run_provenance.hpp).
+  std::vector<std::pair<std::string, std::string>> provenance;
 };
 
 // <directory>/<stem>.report.json for <directory>/<stem>.safetensors, or for the index
 // <directory>/<stem>.safetensors.index.json of a sharded output.
 std::filesystem::path report_path(const std::filesystem::path& output);
+// <directory>/<stem>.report.html beside the JSON report `report`.
+std::filesystem::path html_report_path(const std::filesystem::path& report);
 
-// Written to a temporary file and renamed, like the model; with the profile of a profiled run.
-// Throws lrq::Error (io) naming the path.
+// With the profile of a profiled run. Its provenance is the context's, then the `lrq.*` entries of
+// the written output's metadata.
+nlohmann::ordered_json report_json(const ReportContext& context, const ConversionResult& result,
+                                   const ConversionProfile* profile = nullptr);
+
+// The JSON to `path` and the HTML beside it (html_report_path), each written to a temporary file
+// and renamed, like the model. Throws lrq::Error (io) naming the path.
 void write_report(const std::filesystem::path& path, const ReportContext& context,
                   const ConversionResult& result, const ConversionProfile* profile = nullptr);
 

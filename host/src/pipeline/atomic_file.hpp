@@ -1,0 +1,15 @@
+// Files that lrq writes beside the output: to a temporary file, then renamed, so a reader never
+// sees half of one.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace lrq::host {
+
+// Throws lrq::Error (io) naming the path and `what` ("the report").
+void write_file_atomically(const std::filesystem::path& path, std::string_view contents,
+                           const std::string& what);
+
+}  // namespace lrq::host
