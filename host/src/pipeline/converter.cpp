@@ -5,9 +5,11 @@
 #include <set>
 
 #include "lrq/error.hpp"
+#include "lrq/log.hpp"
 #include "pipeline/interrupt_cleanup.hpp"
 #include "pipeline/layer_conversion.hpp"
 #include "pipeline/output_writer.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/quantization_metadata.hpp"
 #include "pipeline/weight_feed.hpp"
 
@@ -134,12 +136,15 @@ ConversionResult convert(const SafetensorsReader& input, const ConversionPlan& p
                          Backend& backend, const ConversionSettings& settings,
                          const std::filesystem::path& output, ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
+  const std::vector<TensorInfo> outputs = plan.outputs();
+  OutputMetadata metadata =
+      output_metadata(input.metadata(), plan.quantized_layers(), outputs, input.path());
+  if (!metadata.dropped.empty()) log(LogLevel::warning, dropped_entries_warning(metadata.dropped));
   std::optional<SafetensorsWriter> writer;
   std::optional<InterruptCleanup> cleanup;
   {
     const InterruptsHeldBack held_back;
-    writer.emplace(output, plan.outputs(),
-                   output_metadata(input.metadata(), plan.quantized_layers(), input.path()),
+    writer.emplace(output, outputs, with_provenance(metadata.metadata, settings.provenance),
                    input.path());
     cleanup.emplace(writer->temporary_path());
   }

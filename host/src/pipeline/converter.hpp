@@ -87,6 +87,9 @@ struct ConversionSettings {
   // Read and upload the next layer, and write the last one, on threads of their own while a
   // layer is converted. Not a user option: the output is the same either way, and tests compare.
   bool streaming = true;
+  // Added to the output's __metadata__, replacing the input's entries of the same keys: how the
+  // file was made (provenance.hpp).
+  Metadata provenance = {};
 };
 
 // Told after every tensor of the input is written, for a progress display; when streaming, on the

@@ -12,6 +12,7 @@ const std::vector<Setting>& recipe_settings() {
       {"bias_correction", nullptr, &Recipe::bias_correction, 0},
       {"reference_compat", nullptr, &Recipe::reference_compat, 0},
       {"report", nullptr, &Recipe::report, 0},
+      {"overwrite", nullptr, &Recipe::overwrite, 0},
   };
   return settings;
 }
