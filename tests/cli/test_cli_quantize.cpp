@@ -2,6 +2,8 @@
 // provenance recorded in the output.
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "cli_test.hpp"
 #include "lrq/safetensors.hpp"
 #include "lrq/version.hpp"
@@ -137,6 +139,31 @@ TEST_F(CliQuantize, TheOutputRecordsHowItWasMadeAndInspectShowsIt) {
   EXPECT_TRUE(contains(text.out, "  plugins: format fp8 0.1.0, optimizer rtn 0.1.0, model "))
       << text.out;
   EXPECT_FALSE(contains(text.out, "metadata lrq.")) << text.out;
+}
+
+TEST_F(CliQuantize, TheRecordedRecipeHoldsEachRuleAsItApplied) {
+  const auto recipe = file("recipe.yaml");
+  write_file(recipe,
+             "format: {name: fp8, scale: row}\n"
+             "overrides:\n"
+             "  - {match: 'img_mlp', format: {name: int8_block, block_size: 64}}\n"
+             "  - {match: 'txt_mlp', format: {name: fp8, input_scale: true}}\n"
+             "  - {match: '^final_layer', skip: true}\n");
+  const auto output = file("out.safetensors");
+  const HostRun run =
+      run_host({"run", recipe.string(), "--input", model().string(), "--output", output.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const SafetensorsReader written(output);
+  std::map<std::string, std::string> metadata(written.metadata().begin(), written.metadata().end());
+  const auto rules = nlohmann::json::parse(metadata.at("lrq.recipe"))["overrides"];
+  EXPECT_EQ(rules, nlohmann::json::parse(R"([
+      {"match": "img_mlp", "format": {"name": "int8_block", "scale": "block", "block_size": 64,
+                                      "full_precision_matrix_mult": false}},
+      {"match": "txt_mlp", "format": {"name": "fp8", "scale": "row", "block_size": 128,
+                                      "input_scale": true, "full_precision_matrix_mult": false}},
+      {"match": "^final_layer", "skip": true}])"));
+  const auto plugins = nlohmann::json::parse(metadata.at("lrq.plugins"));
+  EXPECT_EQ(plugins["format"], nlohmann::json::parse(R"({"fp8": "0.1.0", "int8_block": "0.1.0"})"));
 }
 
 }  // namespace
