@@ -14,10 +14,12 @@ void settle_output(Recipe& recipe, const PluginRegistry& registry) {
                                         resolve_options(recipe.format, format->schema()),
                                         recipe.optimizer.name);
   }
-  // A link in its place counts, even a dangling one: the writer would replace it.
+  // A link in its place counts, even a dangling one: the writer would replace it. The input itself
+  // is left to the writer, which refuses it whatever `overwrite` says.
   std::error_code ignored;
   if (!recipe.overwrite &&
-      std::filesystem::exists(std::filesystem::symlink_status(recipe.output, ignored))) {
+      std::filesystem::exists(std::filesystem::symlink_status(recipe.output, ignored)) &&
+      !std::filesystem::equivalent(recipe.output, recipe.input, ignored)) {
     throw Error(ErrorCategory::usage,
                 recipe.output.string() +
                     ": the output exists; give --overwrite (or `overwrite: true` in the recipe) to "
