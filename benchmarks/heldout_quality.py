@@ -54,7 +54,7 @@ def synthetic_stats(model, path, seed, arguments, dense):
 
 def convert(arguments, model, output, optimizer, format_arguments, fit):
     command = [arguments.host, "run", str(ROOT / "configs" / "example-fp8.yaml"), "--input",
-               str(model), "--output", str(output), "--quiet", "--optimizer", optimizer,
+               str(model), "--output", str(output), "--overwrite", "--quiet", "--optimizer", optimizer,
                *format_arguments, "--backend", arguments.backend,
                "--set", f"calibration.stats={fit}",
                "--set", f"reference_compat={str(optimizer == 'original').lower()}",

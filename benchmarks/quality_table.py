@@ -87,7 +87,7 @@ def main():
                 label = f"{optimizer}{' (reference_compat)' if compat else ''}"
                 output = work / f"{format_name}-{optimizer}-{int(compat)}.safetensors"
                 command = [arguments.host, "run", str(recipe), "--input", str(model), "--output",
-                           str(output), "--quiet", "--optimizer", optimizer, *format_arguments,
+                           str(output), "--overwrite", "--quiet", "--optimizer", optimizer, *format_arguments,
                            "--set", f"reference_compat={str(compat).lower()}",
                            *arguments.extra.split()]
                 subprocess.run(command, check=True, stdout=subprocess.DEVNULL)

@@ -7,4 +7,4 @@ scripts/install-deps.sh
 scripts/build.sh -DLRQ_BUILD_TESTS=OFF
 mkdir -p build/examples
 build/bin/lrq-host generate tiny-flux --output build/examples/tiny-flux.safetensors
-build/bin/lrq-host run configs/example-fp8.yaml
+build/bin/lrq-host run configs/example-fp8.yaml --overwrite

@@ -32,8 +32,8 @@ std::filesystem::path CliTest::write_model(const std::string& name,
 HostRun CliTest::convert(const std::filesystem::path& input, const std::filesystem::path& output,
                          const std::vector<std::string>& extra, const HostRunOptions& options,
                          const std::string& recipe) {
-  std::vector<std::string> arguments = {"run",          recipe,     "--input",
-                                        input.string(), "--output", output.string()};
+  std::vector<std::string> arguments = {"run",      recipe,          "--input",    input.string(),
+                                        "--output", output.string(), "--overwrite"};
   arguments.insert(arguments.end(), extra.begin(), extra.end());
   return run_host(arguments, options);
 }

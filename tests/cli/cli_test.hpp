@@ -29,8 +29,9 @@ class CliTest : public ::testing::Test {
   std::filesystem::path write_model(const std::string& name, const std::vector<TensorInfo>& tensors,
                                     const Metadata& metadata = {}) const;
 
-  // `lrq-host run <recipe> --input <input> --output <output> <extra...>`; the recipe defaults to
-  // configs/example-fp8.yaml of the source tree.
+  // `lrq-host run <recipe> --input <input> --output <output> --overwrite <extra...>` (tests convert
+  // to the same file again and again); the recipe defaults to configs/example-fp8.yaml of the
+  // source tree.
   HostRun convert(const std::filesystem::path& input, const std::filesystem::path& output,
                   const std::vector<std::string>& extra = {}, const HostRunOptions& options = {},
                   const std::string& recipe = example_recipe());

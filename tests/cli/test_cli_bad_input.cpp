@@ -108,6 +108,10 @@ TEST_F(CliBadInput, RefusesToOverwriteItsInput) {
   const HostRun run = convert(model, model);
   EXPECT_EQ(run.exit_code, kUsage) << run.err;
   EXPECT_TRUE(contains(run.err, "refusing to overwrite the input file")) << run.err;
+  // Without --overwrite too: the reason is that it is the input, not that it exists.
+  const HostRun plain = run_host({"quantize", model.string(), model.string()});
+  EXPECT_EQ(plain.exit_code, kUsage) << plain.err;
+  EXPECT_TRUE(contains(plain.err, "refusing to overwrite the input file")) << plain.err;
   EXPECT_EQ(read_file(model), before);
   EXPECT_TRUE(leftovers().empty());
 }

@@ -15,7 +15,7 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(version.out, std::string("lrq-host ") + LRQ_VERSION + "\n");
   const HostRun help = run_host({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"run", "plugins", "inspect", "generate", "bench"}) {
+  for (const char* command : {"run", "quantize", "plugins", "inspect", "generate", "bench"}) {
     EXPECT_TRUE(contains(help.out, command)) << command;
   }
   const HostRun run_help = run_host({"run", "--help"});

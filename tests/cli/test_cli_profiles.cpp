@@ -35,7 +35,8 @@ TEST_F(CliProfiles, AutoIsTheDefaultAndPicksTheProfileThatRecognisesTheModel) {
   const HostRun run =
       run_on({"alpha.a.weight", "alpha.b.weight", "beta.c.weight"}, "", {"--dry-run", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.err, "model profile: alpha (auto: score 20, 2 tensors under 'alpha.')\n");
+  EXPECT_EQ(run.err, "output: " + output().string() +
+                         "\nmodel profile: alpha (auto: score 20, 2 tensors under 'alpha.')\n");
   const auto profile = nlohmann::json::parse(run.out)["profile"];
   EXPECT_EQ(profile, nlohmann::json::parse(
                          R"({"name": "alpha", "score": 20, "reason": "2 tensors under 'alpha.'",

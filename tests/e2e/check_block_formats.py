@@ -155,7 +155,7 @@ def check(work, host, recipe, fmt, optimizer, backend):
         optimizer_settings = ["--set", "optimizer.num_iter=20", "--set", "optimizer.min_k=16",
                               "--set", "optimizer.max_k=32"]
     subprocess.run([host, "run", recipe, "--input", str(model), "--output", str(converted),
-                    "--quiet", "--set", "bias_correction=false", "--format", FORMATS[fmt][0],
+                    "--overwrite", "--quiet", "--set", "bias_correction=false", "--format", FORMATS[fmt][0],
                     "--optimizer", optimizer, "--backend", backend, *optimizer_settings],
                    check=True, stdout=subprocess.DEVNULL)
     original = read_tensors(model)

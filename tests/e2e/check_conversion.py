@@ -245,6 +245,29 @@ def check_report(path, measured):
                 f"{prefix}: report says {reported[prefix]}, numpy measures {error}")
 
 
+def check_provenance(metadata, model, corrects, arguments):
+    """The output records lrq's version, the seed, the plugins and the recipe as it ran."""
+    require({key for key in metadata if key.startswith("lrq.")} ==
+            {"lrq.version", "lrq.recipe", "lrq.seed", "lrq.plugins"},
+            f"provenance keys: {sorted(metadata)}")
+    recipe = json.loads(metadata["lrq.recipe"])
+    plugins = json.loads(metadata["lrq.plugins"])
+    fmt = arguments[arguments.index("--format") + 1]
+    require(recipe["input"] == model.name, f"recipe input {recipe['input']}")
+    require("output" not in recipe and "overwrite" not in recipe, "output or overwrite recorded")
+    require(recipe["format"]["name"] == fmt, f"recipe format {recipe['format']}")
+    for setting in arguments[1::2]:  # "format.scale=row": the recipe holds the value set
+        if setting.startswith("format."):
+            key, value = setting[len("format."):].split("=")
+            require(str(recipe["format"][key]).lower() == value, f"recipe format.{key}")
+    require(recipe["bias_correction"] == corrects, "recipe bias_correction")
+    require(metadata["lrq.seed"] == str(recipe["seed"]) == "0", "seed")
+    require(list(plugins["format"]) == [fmt] and list(plugins["optimizer"]) == ["rtn"] and
+            list(plugins["backend"]) == ["cpu"], f"plugins {plugins}")
+    require(all(version for kind in plugins.values() for version in kind.values()),
+            f"plugin versions {plugins}")
+
+
 def check(work, host, recipe, name):
     variant = VARIANTS[name]
     work.mkdir(parents=True, exist_ok=True)
@@ -254,14 +277,16 @@ def check(work, host, recipe, name):
                    check=True, stdout=subprocess.DEVNULL)
     corrects = name in CORRECTS_BIASES
     subprocess.run([host, "run", recipe, "--input", str(model), "--output", str(converted),
-                    "--quiet", "--set", f"bias_correction={str(corrects).lower()}", *variant[1]],
+                    "--overwrite", "--quiet", "--set", f"bias_correction={str(corrects).lower()}", *variant[1]],
                    check=True, stdout=subprocess.DEVNULL)
 
     original = read_tensors(model)
     output = read_tensors(converted)
     input_order, input_metadata = data_order(model)
     output_order, output_metadata = data_order(converted)
-    require(output_metadata == input_metadata, "the input's __metadata__ was not preserved")
+    kept = {key: value for key, value in output_metadata.items() if not key.startswith("lrq.")}
+    require(kept == input_metadata, "the input's __metadata__ was not preserved")
+    check_provenance(output_metadata, model, corrects, variant[1])
 
     quantized = {tensor[: -len(".weight")] for tensor in input_order
                  if tensor.endswith(".weight") and tensor[: -len(".weight")] + ".comfy_quant" in output}

@@ -90,7 +90,8 @@ def check(host, plugin_directories, recipe, work):
     converted_path = work / "acme-tiny-fp8-clip.safetensors"
     model = acme_model(seed=0)
     save_file(model, str(model_path))
-    arguments = [host, "run", str(recipe), "--input", str(model_path), "--output", str(converted_path)]
+    arguments = [host, "run", str(recipe), "--input", str(model_path), "--output", str(converted_path),
+                 "--overwrite"]
     for directory in plugin_directories:
         arguments += ["--plugin-dir", directory]
     run = subprocess.run(arguments, check=True, capture_output=True, text=True)

@@ -60,7 +60,8 @@ BenchRun run_bench(const BenchSetup& setup, const PluginRegistry& registry,
                                         backend,
                                         "--profile-json",
                                         files.profile.string(),
-                                        "--quiet"};
+                                        "--quiet",
+                                        "--overwrite"};
   arguments.insert(arguments.end(), setup.arguments.begin(), setup.arguments.end());
   run.child = run_child(setup.host, arguments, files.log);
   if (run.child.exit_code == 0) {

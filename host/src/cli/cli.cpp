@@ -18,6 +18,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"run", &run_command, "convert a checkpoint as a recipe says"},
+    {"quantize", &quantize_command, "convert a checkpoint with the defaults (fp8), no recipe"},
     {"plugins", &plugins_command, "list the plugins found, and why any were rejected"},
     {"inspect", &inspect_command, "show a safetensors file: tensors and quantized layers"},
     {"generate", &generate_command, "write a synthetic example model"},

@@ -11,6 +11,7 @@ namespace lrq::host {
 using Arguments = std::vector<std::string>;
 
 int run_command(const Arguments& arguments, std::ostream& out);
+int quantize_command(const Arguments& arguments, std::ostream& out);
 int plugins_command(const Arguments& arguments, std::ostream& out);
 int inspect_command(const Arguments& arguments, std::ostream& out);
 int generate_command(const Arguments& arguments, std::ostream& out);

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_line.hpp"
+#include "cli/provenance_view.hpp"
 #include "cli/text_table.hpp"
 #include "lrq/error.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/stored_layers.hpp"
 
 namespace lrq::host {
@@ -46,6 +48,7 @@ void print_json(const Checkpoint& file, const std::vector<StoredQuantizedLayer>&
   json["metadata"] = nlohmann::ordered_json::object();
   for (const auto& [key, value] : file.metadata())
     json["metadata"][key] = value;
+  json["provenance"] = provenance_json(file.metadata());
   json["tensors"] = nlohmann::ordered_json::array();
   for (const SafetensorsEntry* entry : file.entries()) {
     json["tensors"].push_back({{"name", entry->info.name},
@@ -77,7 +80,9 @@ void print_text(const Checkpoint& file, const std::vector<StoredQuantizedLayer>&
   out << printable(file.path().string()) << ": " << format_bytes(file.file_size());
   if (file.shards().size() > 1) out << " in " << file.shards().size() << " shards";
   out << ", " << file.entries().size() << " tensors\n";
+  print_provenance(file.metadata(), out);
   for (const auto& [key, value] : file.metadata()) {
+    if (is_provenance_key(key)) continue;
     const std::string shown = value.size() > 80 ? value.substr(0, 77) + "..." : value;
     out << "metadata " << printable(key) << " = " << printable(shown) << '\n';
   }

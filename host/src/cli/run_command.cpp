@@ -1,11 +1,12 @@
 // lrq-host run RECIPE: converts a checkpoint as the recipe (and command-line overrides) say, or
-// with
-// --dry-run prints what it would do.
+// with --dry-run prints what it would do.
+#include "cli/run_command.hpp"
+
 #include <filesystem>
 
-#include "cli/command_line.hpp"
 #include "cli/conversion_summary.hpp"
 #include "cli/dry_run.hpp"
+#include "cli/output_target.hpp"
 #include "cli/profile_summary.hpp"
 #include "cli/terminal_progress.hpp"
 #include "lrq/error.hpp"
@@ -15,6 +16,7 @@
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
 #include "pipeline/json_file.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/verdict.hpp"
 #include "profile/conversion_profiler.hpp"
@@ -43,6 +45,7 @@ RecipeOverrides overrides_from(const po::variables_map& values) {
   if (values.count("shard-size") != 0) {
     overrides.sets.push_back("shard_size=" + values["shard-size"].as<std::string>());
   }
+  overrides.overwrite = values["overwrite"].as<bool>();
   return overrides;
 }
 
@@ -92,12 +95,12 @@ struct PlannedRun {
 
 void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   Recipe& recipe = run.recipe;
-  recipe = load_recipe(values["recipe"].as<std::string>());
   apply_overrides(recipe, overrides_from(values));
   require_input(recipe);
-  if (!dry_run) require_output(recipe);
   load_recipe_plugins(recipe, plugin_directories(values), run.registry,
                       dry_run ? BackendUse::not_needed : BackendUse::needed);
+  settle_output(recipe, run.registry);
+  if (dry_run) log(LogLevel::info, "output: " + recipe.output.string());
   if (!dry_run) run.backend = configure_backend(recipe, run.registry);
   run.routes = configure_routes(recipe, run.registry);
   run.input.emplace(recipe.input);
@@ -120,6 +123,7 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
                               static_cast<std::int64_t>(recipe.calib_samples)};
   settings.shard_size = recipe.shard_size;
+  settings.provenance = provenance_metadata(recipe, run.registry, run.routes, run.profile.name);
   const std::optional<std::string> profile_file =
       optional_value<std::string>(values, "profile-json");
   std::optional<ConversionProfiler> profiler;
@@ -170,12 +174,12 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
 
 }  // namespace
 
-int run_command(const Arguments& arguments, std::ostream& out) {
-  po::options_description options("run options");
-  options.add_options()("recipe", po::value<std::string>()->required(), "the YAML recipe")(
-      "input,i", po::value<std::string>(),
-      "input safetensors file, shard index or directory (overrides the recipe)")(
-      "output,o", po::value<std::string>(), "output safetensors file (overrides the recipe)")(
+po::options_description conversion_options(const std::string& caption) {
+  po::options_description options(caption);
+  options.add_options()("input,i", po::value<std::string>(),
+                        "input safetensors file, shard index or directory (overrides the recipe)")(
+      "output,o", po::value<std::string>(),
+      "output safetensors file (overrides the recipe; default: derived from the input)")(
       "shard-size", po::value<std::string>(),
       "write the output in shards of at most SIZE (5GB, 500MB, bytes) with an index")(
       "format", po::value<std::string>(), "format plugin; its options reset to defaults")(
@@ -183,8 +187,9 @@ int run_command(const Arguments& arguments, std::ostream& out) {
       "model", po::value<std::string>(), "model profile plugin")(
       "backend", po::value<std::string>(), "backend plugin; its options reset to defaults")(
       "set", po::value<std::vector<std::string>>()->composing(),
-      "KEY=VALUE, e.g. format.scale=row or seed=7 (repeatable)")("quiet,q", po::bool_switch(),
-                                                                 "print only the output path")(
+      "KEY=VALUE, e.g. format.scale=row or seed=7 (repeatable)")(
+      "overwrite", po::bool_switch(), "replace the output file if it exists")(
+      "quiet,q", po::bool_switch(), "print only the output path")(
       "profile", po::bool_switch(), "time each stage; print the profile and add it to the report")(
       "profile-json", po::value<std::string>(),
       "time each stage and write the profile to this JSON file (for lrq-host bench)")(
@@ -192,19 +197,17 @@ int run_command(const Arguments& arguments, std::ostream& out) {
       "print what would happen to every tensor and write nothing (no backend is needed)")(
       "json", po::bool_switch(), "with --dry-run: print the plan as one JSON document");
   add_plugin_dir_option(options);
-  po::positional_options_description positional;
-  positional.add("recipe", 1);
-  po::variables_map values;
-  if (!parse_arguments(arguments, "lrq-host run RECIPE [options]", options, positional, values,
-                       out)) {
-    return 0;
-  }
+  return options;
+}
+
+int run_conversion(Recipe recipe, const po::variables_map& values, std::ostream& out) {
   const bool dry_run = values["dry-run"].as<bool>();
   if (values["json"].as<bool>() && !dry_run) {
     throw Error(ErrorCategory::usage, "--json goes with --dry-run");
   }
 
   PlannedRun run;
+  run.recipe = std::move(recipe);
   plan_run(run, values, dry_run);
   if (!dry_run) return convert_planned(run, values, out);
   if (values["json"].as<bool>()) {
@@ -213,6 +216,19 @@ int run_command(const Arguments& arguments, std::ostream& out) {
     print_dry_run(run.recipe.input, run.profile, run.plan, out);
   }
   return 0;
+}
+
+int run_command(const Arguments& arguments, std::ostream& out) {
+  po::options_description options = conversion_options("run options");
+  options.add_options()("recipe", po::value<std::string>()->required(), "the YAML recipe");
+  po::positional_options_description positional;
+  positional.add("recipe", 1);
+  po::variables_map values;
+  if (!parse_arguments(arguments, "lrq-host run RECIPE [options]", options, positional, values,
+                       out)) {
+    return 0;
+  }
+  return run_conversion(load_recipe(values["recipe"].as<std::string>()), values, out);
 }
 
 }  // namespace lrq::host

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "lrq/error.hpp"
+#include "recipe/suggest.hpp"
 
 namespace lrq::host {
 namespace {
@@ -24,14 +25,6 @@ StatisticsSource source_for(const ActivationStats& file, const TensorInfo& weigh
     return {};
   }
   return {&file, layer};
-}
-
-std::string listed(const std::vector<std::string>& layers) {
-  std::string text;
-  for (std::size_t i = 0; i < layers.size() && i < kNamedLayers; ++i)
-    text += (i == 0 ? "" : ", ") + layers[i];
-  if (layers.size() > kNamedLayers) text += ", ...";
-  return text;
 }
 
 }  // namespace
@@ -72,7 +65,7 @@ CalibrationCoverage attach_statistics(ConversionPlan& plan, const CalibrationFil
                 files.inputs->path().string() + ": no statistics that fit " +
                     std::to_string(unmatched.size()) + " of the " +
                     std::to_string(coverage.quantized) +
-                    " layers to quantize: " + listed(unmatched) +
+                    " layers to quantize: " + join_first(unmatched, kNamedLayers) +
                     "; statistics of another model? With calibration.missing: rtn those layers "
                     "are rounded to nearest instead");
   }

@@ -5,9 +5,12 @@
 #include <set>
 
 #include "lrq/error.hpp"
+#include "lrq/log.hpp"
+#include "pipeline/interrupt_cleanup.hpp"
 #include "pipeline/layer_conversion.hpp"
 #include "pipeline/output_files.hpp"
 #include "pipeline/output_writer.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/quantization_metadata.hpp"
 #include "pipeline/weight_feed.hpp"
 
@@ -133,10 +136,11 @@ ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Ba
                          const ConversionSettings& settings, const std::filesystem::path& output,
                          ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
-  OutputFiles files(
-      output, plan,
-      output_metadata(input.metadata(), plan.quantized_layers(), input.metadata_file()), input,
-      settings.shard_size);
+  const OutputMetadata metadata = output_metadata(input.metadata(), plan.quantized_layers(),
+                                                  plan.outputs(), input.metadata_file());
+  if (!metadata.dropped.empty()) log(LogLevel::warning, dropped_entries_warning(metadata.dropped));
+  OutputFiles files(output, plan, with_provenance(metadata.metadata, settings.provenance), input,
+                    settings.shard_size);
   ConversionResult result;
   result.output = files.path();
   result.input_bytes = input.file_size();

@@ -88,6 +88,9 @@ struct ConversionSettings {
   // layer is converted. Not a user option: the output is the same either way, and tests compare.
   bool streaming = true;
   std::uint64_t shard_size = 0;  // bytes of tensors per output shard; 0: one output file
+  // Added to the output's __metadata__, replacing the input's entries of the same keys: how the
+  // file was made (provenance.hpp).
+  Metadata provenance = {};
 };
 
 // Told after every tensor of the input is written, for a progress display; when streaming, on the

@@ -1,13 +1,17 @@
 #include "pipeline/quantization_metadata.hpp"
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "lrq/error.hpp"
+#include "recipe/suggest.hpp"
 
 namespace lrq::host {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kWeight = ".weight";
 
 const std::string* find_entry(const Metadata& metadata) {
   for (const auto& [key, value] : metadata) {
@@ -48,17 +52,44 @@ std::map<std::string, std::string> read_quantization_metadata(const Metadata& me
   return layers;
 }
 
-Metadata output_metadata(const Metadata& input, const std::map<std::string, std::string>& written,
-                         const std::filesystem::path& input_file) {
-  Metadata output = input;
-  for (auto& [key, value] : output) {
+OutputMetadata output_metadata(const Metadata& input,
+                               const std::map<std::string, std::string>& written,
+                               const std::vector<TensorInfo>& outputs,
+                               const std::filesystem::path& input_file) {
+  std::set<std::string> stored_quantized;
+  for (const TensorInfo& tensor : outputs) {
+    if (tensor.name.ends_with(kWeight) && !is_quantizable_source(tensor.dtype)) {
+      stored_quantized.insert(tensor.name.substr(0, tensor.name.size() - kWeight.size()));
+    }
+  }
+  OutputMetadata output{input, {}};
+  for (auto& [key, value] : output.metadata) {
     if (key != kQuantizationMetadataKey) continue;
     Json entry = parse_entry(value, input_file);
+    Json& layers = entry["layers"];
+    for (auto layer = layers.begin(); layer != layers.end();) {
+      if (written.contains(layer.key()) || stored_quantized.contains(layer.key())) {
+        ++layer;
+      } else {
+        output.dropped.push_back(layer.key());
+        layer = layers.erase(layer);
+      }
+    }
     for (const auto& [prefix, config] : written)
-      entry["layers"][prefix] = Json::parse(config);
+      layers[prefix] = Json::parse(config);
     value = entry.dump();
   }
   return output;
+}
+
+std::string dropped_entries_warning(const std::vector<std::string>& prefixes) {
+  std::vector<std::string> quoted;
+  for (const std::string& prefix : prefixes)
+    quoted.push_back("'" + prefix + "'");
+  return "the input's __metadata__ '" + std::string(kQuantizationMetadataKey) + "' has entries " +
+         "for " + std::to_string(prefixes.size()) +
+         " layers that the output does not store quantized: " + join_first(quoted, 5) +
+         "; left out (ComfyUI applies every entry and would refuse the file)";
 }
 
 }  // namespace lrq::host

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lrq/safetensors.hpp"
 
@@ -19,10 +20,23 @@ inline constexpr std::string_view kQuantizationMetadataKey = "_quantization_meta
 std::map<std::string, std::string> read_quantization_metadata(const Metadata& metadata,
                                                               const std::filesystem::path& file);
 
-// The input's metadata for the output file: when it holds `_quantization_metadata`, the entries
-// of the layers written now (prefix -> .comfy_quant JSON) replace or join the old ones, so the
-// metadata, which ComfyUI lets win, never contradicts the tensors.
-Metadata output_metadata(const Metadata& input, const std::map<std::string, std::string>& written,
-                         const std::filesystem::path& input_file);
+struct OutputMetadata {
+  Metadata metadata;
+  std::vector<std::string> dropped;  // prefixes of the input's entries left out, in their order
+};
+
+// The input's metadata for the output file. When it holds `_quantization_metadata`, which ComfyUI
+// lets win over the tensors, the entries of the layers written now (prefix -> .comfy_quant JSON)
+// replace or join the old ones, and an old entry stays only where the output stores its layer
+// quantized (`<prefix>.weight` among `outputs` in a dtype other than F64/F32/F16/BF16, as a layer
+// of an already quantized input that is copied through): ComfyUI would otherwise apply the entry
+// to a high-precision weight, or to no weight, and refuse the file.
+OutputMetadata output_metadata(const Metadata& input,
+                               const std::map<std::string, std::string>& written,
+                               const std::vector<TensorInfo>& outputs,
+                               const std::filesystem::path& input_file);
+
+// The warning that names the layers whose entries output_metadata left out.
+std::string dropped_entries_warning(const std::vector<std::string>& prefixes);
 
 }  // namespace lrq::host

@@ -37,17 +37,6 @@ void set_optimizer(QuantizationRoute& route, const PluginSelection& selection, c
   }
 }
 
-// The rule's section, with the top-level section's options under its own when both name the same
-// plugin.
-PluginSelection inherited(const PluginSelection& rule, const PluginSelection& top_level) {
-  if (rule.name != top_level.name) return rule;
-  PluginSelection merged = rule;
-  merged.options = top_level.options;
-  for (const RawOption& option : rule.options)
-    merged.set(option);
-  return merged;
-}
-
 std::shared_ptr<const QuantizationRoute> route_of(const LayerOverride& rule, const Recipe& recipe,
                                                   const QuantizationRoute& primary,
                                                   const PluginRegistry& registry) {

@@ -12,6 +12,8 @@ struct Location {
 
   // "configs/a.yaml:3:5", "configs/a.yaml" or "command line (--input)"
   std::string to_string() const;
+
+  bool operator==(const Location&) const = default;
 };
 
 }  // namespace lrq::host

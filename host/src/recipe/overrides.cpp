@@ -92,6 +92,8 @@ void apply_set(Recipe& recipe, const std::string& assignment) {
 }  // namespace
 
 void apply_overrides(Recipe& recipe, const RecipeOverrides& overrides) {
+  const Location recipe_input = recipe.input_location;
+  const Location recipe_output = recipe.output_location;
   if (overrides.input) {
     recipe.input = *overrides.input;
     recipe.input_location = command_line("--input");
@@ -106,17 +108,16 @@ void apply_overrides(Recipe& recipe, const RecipeOverrides& overrides) {
   replace_plugin(recipe.backend, overrides.backend, "--backend");
   for (const std::string& assignment : overrides.sets)
     apply_set(recipe, assignment);
+  if (overrides.overwrite) recipe.overwrite = true;
+  if (recipe.input_location != recipe_input && recipe.output_location == recipe_output) {
+    recipe.output.clear();
+    recipe.output_location = {};
+  }
 }
 
 void require_input(const Recipe& recipe) {
   if (recipe.input.empty()) {
     fail({recipe.source.string(), 1, 1}, "missing key 'input' (or give --input)");
-  }
-}
-
-void require_output(const Recipe& recipe) {
-  if (recipe.output.empty()) {
-    fail({recipe.source.string(), 1, 1}, "missing key 'output' (or give --output)");
   }
 }
 

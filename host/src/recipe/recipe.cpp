@@ -27,6 +27,21 @@ constexpr SectionRule kSections[] = {
     {"backend", "name", "cpu", &Recipe::backend},
 };
 
+// Names each section and gives the ones left out their default plugin; a required section left out
+// is an error at `where`.
+void complete_sections(Recipe& recipe, const Location& where) {
+  for (const SectionRule& rule : kSections) {
+    PluginSelection& selection = recipe.*(rule.member);
+    selection.section = rule.key;
+    if (!selection.name.empty()) continue;
+    if (rule.default_name == nullptr) {
+      YamlReader::fail(where, std::string("missing key '") + rule.key + "'");
+    }
+    selection.name = rule.default_name;
+    selection.location = {"default", 0, 0};
+  }
+}
+
 class RecipeParser {
  public:
   explicit RecipeParser(std::filesystem::path source) : yaml_(std::move(source)) {}
@@ -70,16 +85,7 @@ class RecipeParser {
       }
     }
     take_model_host_settings(recipe);
-    for (const SectionRule& rule : kSections) {
-      PluginSelection& selection = recipe.*(rule.member);
-      selection.section = rule.key;
-      if (!selection.name.empty()) continue;
-      if (rule.default_name == nullptr) {
-        YamlReader::fail(yaml_.at(root), std::string("missing key '") + rule.key + "'");
-      }
-      selection.name = rule.default_name;
-      selection.location = {"default", 0, 0};
-    }
+    complete_sections(recipe, yaml_.at(root));
     return recipe;
   }
 
@@ -118,6 +124,15 @@ class RecipeParser {
 
 }  // namespace
 
+Recipe default_recipe(const std::string& format) {
+  Recipe recipe;
+  recipe.source = "command line";
+  recipe.format.name = format;
+  recipe.format.location = {"default", 0, 0};
+  complete_sections(recipe, {});
+  return recipe;
+}
+
 void PluginSelection::set(RawOption option) {
   const auto existing = std::find_if(options.begin(), options.end(),
                                      [&](const RawOption& old) { return old.key == option.key; });
@@ -126,6 +141,15 @@ void PluginSelection::set(RawOption option) {
   } else {
     options.push_back(std::move(option));
   }
+}
+
+PluginSelection inherited(const PluginSelection& rule, const PluginSelection& top_level) {
+  if (rule.name != top_level.name) return rule;
+  PluginSelection merged = rule;
+  merged.options = top_level.options;
+  for (const RawOption& option : rule.options)
+    merged.set(option);
+  return merged;
 }
 
 const std::vector<std::string>& recipe_keys() {

@@ -50,6 +50,10 @@ struct LayerOverride {
   bool matches(const std::string& layer_name) const;
 };
 
+// A rule's format or optimizer section as it applies: with the top-level section's options under
+// its own when both name the same plugin.
+PluginSelection inherited(const PluginSelection& rule, const PluginSelection& top_level);
+
 // What a quantized layer without activation statistics gets: an error (a statistics file of
 // another model), or round-to-nearest.
 enum class MissingStatistics { error, rtn };
@@ -85,6 +89,7 @@ struct Recipe {
   bool reference_compat = false;  // reproduce the reference's defects (docs/learned-rounding.md)
   bool report = true;             // write <output>.report.json with per-layer errors
   std::uint64_t shard_size = 0;   // bytes of tensors per output shard; 0: one output file
+  bool overwrite = false;         // replace an existing output file
 };
 
 // The recipe keys, in the order the README documents them.
@@ -94,5 +99,9 @@ const std::vector<std::string>& recipe_keys();
 // are taken relative to the recipe's directory. Throws lrq::Error (recipe) naming file, line and
 // key. `input` and `output` may be left out when the command line gives them (see overrides).
 Recipe load_recipe(const std::filesystem::path& path);
+
+// The recipe of a file that gives only `format: <format>`: every other key at its default, no
+// input or output. What `lrq-host quantize` starts from.
+Recipe default_recipe(const std::string& format);
 
 }  // namespace lrq::host

@@ -13,6 +13,7 @@ const std::vector<Setting>& recipe_settings() {
       {"reference_compat", nullptr, &Recipe::reference_compat, 0},
       {"report", nullptr, &Recipe::report, 0},
       {"shard_size", &Recipe::shard_size, nullptr, 0, true},
+      {"overwrite", nullptr, &Recipe::overwrite, 0},
   };
   return settings;
 }

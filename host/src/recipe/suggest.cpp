@@ -51,4 +51,12 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
   return text;
 }
 
+std::string join_first(const std::vector<std::string>& words, std::size_t limit) {
+  std::string text;
+  for (std::size_t i = 0; i < words.size() && i < limit; ++i)
+    text += (i == 0 ? "" : ", ") + words[i];
+  if (words.size() > limit) text += ", ...";
+  return text;
+}
+
 }  // namespace lrq::host

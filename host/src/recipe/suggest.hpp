@@ -14,5 +14,7 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 std::string join(const std::vector<std::string>& words, std::string_view separator = ", ");
+// The first `limit` words joined by ", ", then ", ..." when there are more.
+std::string join_first(const std::vector<std::string>& words, std::size_t limit);
 
 }  // namespace lrq::host

@@ -61,6 +61,20 @@ TEST_F(RecipeTest, DefaultsOptimizerModelBackendAndSeed) {
   EXPECT_FALSE(recipe.reference_compat);
   EXPECT_TRUE(recipe.report);
   EXPECT_EQ(recipe.shard_size, 0u);
+  EXPECT_FALSE(recipe.overwrite);
+}
+
+TEST_F(RecipeTest, TheDefaultRecipeNamesOnlyItsFormat) {
+  const Recipe recipe = default_recipe("int8_block");
+  EXPECT_EQ(recipe.format.name, "int8_block");
+  EXPECT_EQ(recipe.format.section, "format");
+  EXPECT_EQ(recipe.optimizer.name, "rtn");
+  EXPECT_EQ(recipe.model.name, "auto");
+  EXPECT_EQ(recipe.model.section, "model");
+  EXPECT_EQ(recipe.backend.name, "cpu");
+  EXPECT_TRUE(recipe.input.empty());
+  EXPECT_TRUE(recipe.output.empty());
+  EXPECT_FALSE(recipe.overwrite);
 }
 
 TEST_F(RecipeTest, ASectionMapWithoutItsNameSelectsTheDefaultPlugin) {
@@ -81,7 +95,7 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {ok + "optimiser: rtn\n",
        ":4:1: unknown key 'optimiser' (did you mean 'optimizer'?); recipe keys: lrq, input, "
        "output, format, optimizer, model, backend, overrides, calibration, seed, calib_samples, "
-       "bias_correction, reference_compat, report, shard_size"},
+       "bias_correction, reference_compat, report, shard_size, overwrite"},
       {ok + "calibration: stats.safetensors\n",
        ":4:1: 'calibration' is a map of stats, missing, holdout, got 'stats.safetensors'"},
       {ok + "calibration: {stat: s.safetensors}\n",
@@ -96,7 +110,7 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {ok + "seed: \"5\"\n", ":4:1: 'seed' must be a non-negative integer, got the string '5'"},
       {ok + "seed:\n", ":4:1: 'seed' needs a value, got no value"},
       {"input: a\noutput: b\n", ":1:1: missing key 'format'"},
-      {"input: a\nformat: fp8\n", ":1:1: missing key 'output' (or give --output)"},
+      {"input: a\nformat: fp8\noverwrite: 1\n", ":3:1: 'overwrite' must be true or false, got '1'"},
       {"input:\noutput: b\nformat: fp8\n", ":1:1: 'input' needs a value, got no value"},
       {"input: [a, b]\noutput: b\nformat: fp8\n", ":1:1: 'input' needs a value, got a list"},
       {"input: a\noutput: b\nformat: {scale: row}\n", ":3:1: format: missing key 'name'"},
@@ -110,7 +124,7 @@ TEST_F(RecipeTest, EachMistakeNamesItsKeyAndLine) {
       {"- a\n- b\n",
        ":1:1: a recipe is a map of keys (lrq, input, output, format, optimizer, model, backend, "
        "overrides, calibration, seed, calib_samples, bias_correction, reference_compat, report, "
-       "shard_size), "
+       "shard_size, overwrite), "
        "got a list"},
   };
   for (const auto& [text, expected] : cases)
@@ -170,6 +184,31 @@ TEST_F(RecipeTest, CommandLineOverridesWinAndSayWhereTheyCameFrom) {
   EXPECT_EQ(recipe.model.name, "x");
 }
 
+TEST_F(RecipeTest, AnInputFromTheCommandLineDropsTheRecipesOutput) {
+  const std::string text = "input: a\noutput: b\nformat: fp8\n";
+  Recipe recipe = load_recipe(write(text));
+  RecipeOverrides set_input;
+  set_input.sets = {"input=c.safetensors"};
+  apply_overrides(recipe, set_input);
+  EXPECT_EQ(recipe.input, "c.safetensors");
+  EXPECT_TRUE(recipe.output.empty());  // derived later, never the recipe's
+
+  recipe = load_recipe(write(text));
+  RecipeOverrides both;
+  both.input = "c.safetensors";
+  both.output = "d.safetensors";
+  apply_overrides(recipe, both);
+  EXPECT_EQ(recipe.output, "d.safetensors");
+
+  recipe = load_recipe(write(text));
+  RecipeOverrides other;
+  other.sets = {"seed=3"};
+  other.overwrite = true;
+  apply_overrides(recipe, other);
+  EXPECT_EQ(recipe.output, directory_.file("b"));  // the recipe's own input: its output stays
+  EXPECT_TRUE(recipe.overwrite);
+}
+
 TEST_F(RecipeTest, BadSetAssignmentsAreErrors) {
   const std::string ok = "input: a\noutput: b\nformat: fp8\n";
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -180,7 +219,7 @@ TEST_F(RecipeTest, BadSetAssignmentsAreErrors) {
        "command line (--set formt.scale=row): unknown section 'formt' (did you mean 'format'?)"},
       {"sed=3",
        "command line (--set sed=3): cannot set 'sed' (did you mean 'seed'?); use input, "
-       "output, seed, calib_samples, bias_correction, reference_compat, report, shard_size or "
+       "output, seed, calib_samples, bias_correction, reference_compat, report, shard_size, overwrite or "
        "SECTION.OPTION"},
       {"calib_samples=0",
        "command line (--set calib_samples=0): 'calib_samples' must be an integer of at least 1, "

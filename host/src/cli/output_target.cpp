@@ -1,0 +1,30 @@
+#include "cli/output_target.hpp"
+
+#include "lrq/error.hpp"
+#include "pipeline/plugin_creation.hpp"
+#include "recipe/output_name.hpp"
+
+namespace lrq::host {
+
+void settle_output(Recipe& recipe, const PluginRegistry& registry) {
+  if (recipe.output.empty()) {
+    const auto format = registry.format(recipe.format.name);
+    if (!format) fail_missing(recipe.format, PluginKind::format, registry);
+    recipe.output = derived_output_path(recipe.input, recipe.format.name,
+                                        resolve_options(recipe.format, format->schema()),
+                                        recipe.optimizer.name);
+  }
+  // A link in its place counts, even a dangling one: the writer would replace it. The input itself
+  // is left to the writer, which refuses it whatever `overwrite` says.
+  std::error_code ignored;
+  if (!recipe.overwrite &&
+      std::filesystem::exists(std::filesystem::symlink_status(recipe.output, ignored)) &&
+      !std::filesystem::equivalent(recipe.output, recipe.input, ignored)) {
+    throw Error(ErrorCategory::usage,
+                recipe.output.string() +
+                    ": the output exists; give --overwrite (or `overwrite: true` in the recipe) to "
+                    "replace it");
+  }
+}
+
+}  // namespace lrq::host

@@ -1,0 +1,79 @@
+#include "pipeline/provenance.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "lrq/version.hpp"
+#include "recipe/recipe_json.hpp"
+
+namespace lrq::host {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+void reduce_to_file_name(Json& value) {
+  if (value.is_string())
+    value = std::filesystem::path(value.get<std::string>()).filename().string();
+}
+
+Json recorded_recipe(const Recipe& recipe, const PluginRegistry& registry) {
+  Json json = resolved_recipe_json(recipe, registry);
+  json.erase("output");
+  json.erase("overwrite");
+  reduce_to_file_name(json["input"]);
+  reduce_to_file_name(json["calibration"]["stats"]);
+  reduce_to_file_name(json["calibration"]["holdout"]);
+  return json;
+}
+
+template <class Factory>
+std::string version_of(const std::shared_ptr<const Factory>& factory) {
+  return factory ? factory->library()->version : "";
+}
+
+Json plugins_json(const Recipe& recipe, const PluginRegistry& registry,
+                  const QuantizationRoutes& routes, const std::string& profile) {
+  std::set<std::string> formats;
+  std::set<std::string> optimizers;
+  const auto add = [&](const QuantizationRoute& route) {
+    formats.insert(route.format.name);
+    optimizers.insert(route.optimizer.name);
+  };
+  add(*routes.primary);
+  for (const OverrideRoute& rule : routes.overrides) {
+    if (rule.route) add(*rule.route);
+  }
+  Json json = {{"format", Json::object()},
+               {"optimizer", Json::object()},
+               {"model", Json::object()},
+               {"backend", Json::object()}};
+  for (const std::string& name : formats)
+    json["format"][name] = version_of(registry.format(name));
+  for (const std::string& name : optimizers)
+    json["optimizer"][name] = version_of(registry.optimizer(name));
+  json["model"][profile] = version_of(registry.model_profile(profile));
+  json["backend"][recipe.backend.name] = version_of(registry.backend(recipe.backend.name));
+  return json;
+}
+
+}  // namespace
+
+Metadata provenance_metadata(const Recipe& recipe, const PluginRegistry& registry,
+                             const QuantizationRoutes& routes, const std::string& profile) {
+  return {{"lrq.version", LRQ_VERSION},
+          {"lrq.recipe", recorded_recipe(recipe, registry).dump()},
+          {"lrq.seed", std::to_string(recipe.seed)},
+          {"lrq.plugins", plugins_json(recipe, registry, routes, profile).dump()}};
+}
+
+bool is_provenance_key(std::string_view key) noexcept {
+  return key.starts_with(kProvenancePrefix);
+}
+
+Metadata with_provenance(Metadata metadata, const Metadata& provenance) {
+  std::erase_if(metadata, [](const auto& entry) { return is_provenance_key(entry.first); });
+  metadata.insert(metadata.end(), provenance.begin(), provenance.end());
+  return metadata;
+}
+
+}  // namespace lrq::host
