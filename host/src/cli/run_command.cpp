@@ -22,7 +22,6 @@
 #include "profile/conversion_profiler.hpp"
 #include "profile/profile_json.hpp"
 #include "recipe/overrides.hpp"
-#include "report/run_provenance.hpp"
 
 namespace lrq::host {
 namespace {
@@ -149,7 +148,7 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
                   static_cast<std::int64_t>(recipe.calib_samples),
                   recipe.calibration.stats.string(), recipe.calibration.holdout.string(),
                   recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error",
-                  run.coverage, run_provenance(recipe, run.registry, run.profile.name)},
+                  run.coverage, settings.provenance},
                  result, profile ? &*profile : nullptr);
   }
   warn_where_learning_did_not_pay(result);

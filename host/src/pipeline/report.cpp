@@ -83,13 +83,10 @@ Json path_or_null(const std::string& path) {
   return path.empty() ? Json(nullptr) : Json(path);
 }
 
-Json provenance_json(const ReportContext& context, const std::filesystem::path& output) {
+Json provenance_json(const Metadata& provenance) {
   Json json = Json::object();
-  for (const auto& [key, value] : context.provenance)
-    json[key] = value;
-  const SafetensorsReader written(output);
-  for (const auto& [key, value] : written.metadata()) {
-    if (key.starts_with("lrq.")) json[key] = value;
+  for (const auto& [key, value] : provenance) {
+    json[key] = value.starts_with('{') ? Json::parse(value) : Json(value);
   }
   return json;
 }
@@ -131,7 +128,7 @@ Json report_json(const ReportContext& context, const ConversionResult& result,
   for (const LayerOutcome& layer : result.layers)
     json["layers"].push_back(layer_json(layer));
 
-  json["provenance"] = provenance_json(context, result.output);
+  json["provenance"] = provenance_json(context.provenance);
   if (profile != nullptr) json["profile"] = profile_json(*profile);
   return json;
 }

@@ -29,8 +29,7 @@ struct ReportContext {
   std::string holdout;  // calibration.holdout, or empty
   std::string missing;  // calibration.missing
   CalibrationCoverage coverage;
-  // "lrq.version", "lrq.seed", the plugins and their versions (report/run_provenance.hpp).
-  std::vector<std::pair<std::string, std::string>> provenance;
+  Metadata provenance;  // the output's "lrq." entries (pipeline/provenance.hpp)
 };
 
 // <directory>/<stem>.report.json for <directory>/<stem>.safetensors, or for the index
@@ -39,8 +38,8 @@ std::filesystem::path report_path(const std::filesystem::path& output);
 // <directory>/<stem>.report.html beside the JSON report `report`.
 std::filesystem::path html_report_path(const std::filesystem::path& report);
 
-// With the profile of a profiled run. Its provenance is the context's, then the `lrq.*` entries of
-// the written output's metadata.
+// With the profile of a profiled run. The provenance entries whose values are JSON objects
+// (lrq.recipe, lrq.plugins) are given parsed.
 nlohmann::ordered_json report_json(const ReportContext& context, const ConversionResult& result,
                                    const ConversionProfile* profile = nullptr);
 
