@@ -69,7 +69,8 @@ TEST_F(CliRun, WritesAPerLayerReportNextToTheOutput) {
   for (const auto& layer : report["layers"]) {
     if (layer["action"] != "quantize") continue;
     ++quantized;
-    EXPECT_EQ(layer["format"], "int8_blockwise");
+    EXPECT_EQ(layer["format"], "int8_block");
+    EXPECT_EQ(layer["comfy_format"], "int8_blockwise");
     EXPECT_EQ(layer["scale"], "per-block 128x128");
     EXPECT_EQ(layer["bias_corrected"], true);
     for (const char* side : {"rtn", "result"}) {
@@ -237,7 +238,7 @@ TEST(CliPlugins, ListsTheBuiltPluginsAndTheRejectedOnes) {
     const auto& options = plugin["options"];
     ASSERT_FALSE(options.empty());
     EXPECT_EQ(options[0]["name"], "num_iter");
-    EXPECT_EQ(options[0]["default"], "4000");
+    EXPECT_EQ(options[0]["default"], 4000);
   }
   EXPECT_TRUE(found_original);
   const HostRun text = run_host({"plugins", "--options"});

@@ -53,8 +53,9 @@ TEST_F(CliOverrides, TheOverridesExampleWritesEachLayerInItsOwnFormat) {
 
   const auto report = nlohmann::json::parse(read_file(file("out.report.json")));
   const auto mlp = report_layer(report, "double_blocks.1.img_mlp.2.weight");
-  EXPECT_EQ(mlp["format"], "int8_blockwise");
+  EXPECT_EQ(mlp["format"], "int8_block");
   EXPECT_EQ(mlp["format_label"], "int8_block");
+  EXPECT_EQ(mlp["comfy_format"], "int8_blockwise");
   EXPECT_EQ(mlp["optimizer"], "rtn");
   EXPECT_EQ(mlp["reason"], "override[1] 'img_mlp'");
   EXPECT_EQ(mlp["bias_corrected"], true);

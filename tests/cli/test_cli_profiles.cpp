@@ -37,10 +37,13 @@ TEST_F(CliProfiles, AutoIsTheDefaultAndPicksTheProfileThatRecognisesTheModel) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.err, "output: " + output().string() +
                          "\nmodel profile: alpha (auto: score 20, 2 tensors under 'alpha.')\n");
-  const auto profile = nlohmann::json::parse(run.out)["profile"];
-  EXPECT_EQ(profile, nlohmann::json::parse(
-                         R"({"name": "alpha", "score": 20, "reason": "2 tensors under 'alpha.'",
-                             "auto": true})"));
+  const auto plan = nlohmann::json::parse(run.out);
+  EXPECT_EQ(plan["model"], "alpha");
+  const auto& profile = plan["plugins"]["model"];
+  EXPECT_EQ(profile["name"], "alpha");
+  EXPECT_EQ(profile["score"], 20);
+  EXPECT_EQ(profile["reason"], "2 tensors under 'alpha.'");
+  EXPECT_EQ(profile["auto"], true);
 }
 
 TEST_F(CliProfiles, AutoFallsBackToGenericWithAWarningNamingTheCandidates) {

@@ -60,8 +60,9 @@ def main():
     write_sparse(tensors, model_file)
     plan = dry_run(args.host, write_recipe(args.work / "auto.yaml", model_file))
 
-    if plan["profile"]["name"] != args.profile or not plan["profile"]["auto"]:
-        fail(f"detected {plan['profile']}, expected {args.profile} chosen automatically")
+    model = plan["plugins"]["model"]
+    if plan["model"] != args.profile or model["name"] != args.profile or not model["auto"]:
+        fail(f"detected {model}, expected {args.profile} chosen automatically")
     quantize, keep, remove = (int(n) for n in args.counts.split(","))
     if plan["counts"] != {"quantize": quantize, "keep": keep, "remove": remove}:
         fail(f"counts {plan['counts']}, expected {args.counts}")

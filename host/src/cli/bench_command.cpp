@@ -1,12 +1,15 @@
-// lrq-host bench WORKLOAD: converts a generated workload once per backend, each run a child
-// process, and prints the runs side by side against the I/O floor measured in the same run.
+// lrq-host bench WORKLOAD: converts a generated workload or the user's checkpoint a few times per
+// backend, each run a child process, and prints the runs side by side against the I/O floor
+// measured in the same run.
 #include <algorithm>
 #include <fstream>
 
+#include "cli/bench_json.hpp"
 #include "cli/bench_run.hpp"
 #include "cli/bench_table.hpp"
 #include "cli/command_line.hpp"
 #include "lrq/error.hpp"
+#include "lrq/log.hpp"
 #include "lrq/safetensors.hpp"
 #include "models/synthetic_model.hpp"
 #include "profile/io_floor.hpp"
@@ -42,12 +45,42 @@ bool is_workload(const fs::path& path, const std::string& name) {
   return false;
 }
 
-fs::path prepare_workload(const SyntheticModel& model, const fs::path& work, std::ostream& out) {
+struct Workload {
+  std::string name;  // the generated model's; empty for the user's checkpoint
+  fs::path path;
+};
+
+// A safetensors file the user names is converted as it is (it must open as one); any other word
+// names a generated model, written into the work directory unless it is there already.
+Workload prepare_workload(const std::string& argument, const fs::path& work) {
+  if (argument.ends_with(".safetensors") || fs::is_regular_file(argument)) {
+    const SafetensorsReader checkpoint(argument);
+    return {"", fs::absolute(argument)};
+  }
+  const SyntheticModel model = synthetic_model(argument);
   const fs::path path = work / (model.name + ".safetensors");
-  if (is_workload(path, model.name)) return path;
-  out << "generating " << model.name << " into " << path.string() << " ..." << std::endl;
-  write_synthetic_model(model, DType::BF16, 0, path);
-  return path;
+  if (!is_workload(path, model.name)) {
+    log(LogLevel::info, "generating " + model.name + " into " + path.string() + " ...");
+    write_synthetic_model(model, DType::BF16, 0, path);
+  }
+  return {model.name, path};
+}
+
+// A backend that no plugin file provides is a mistake in --backends; one that is installed but
+// rejected or not available here is reported with the runs.
+void require_known_backends(const PluginRegistry& registry,
+                            const std::vector<std::string>& backends) {
+  const std::vector<std::string> names = registry.available_names(PluginKind::backend);
+  for (const std::string& backend : backends) {
+    if (registry.backend(backend) ||
+        !registry.rejections_for(PluginKind::backend, backend).empty()) {
+      continue;
+    }
+    throw Error(
+        ErrorCategory::recipe,
+        "--backends: no backend plugin named '" + backend + "'" + did_you_mean(backend, names) +
+            "; available: " + (names.empty() ? "none" : join(names)) + " (see lrq-host plugins)");
+  }
 }
 
 // What every run is given besides its backend and files.
@@ -78,7 +111,8 @@ fs::path write_recipe(const fs::path& work) {
 int bench_command(const Arguments& arguments, std::ostream& out) {
   po::options_description options("bench options");
   options.add_options()("workload", po::value<std::string>()->required(),
-                        "the synthetic model to convert (see lrq-host generate --list)")(
+                        "a generated model to convert (see lrq-host generate --list), or a "
+                        ".safetensors checkpoint")(
       "backends", po::value<std::string>()->default_value("cpu"),
       "comma-separated backends, e.g. cpu,cuda,cublaslt")(
       "format", po::value<std::string>()->default_value("fp8"), "format plugin")(
@@ -87,37 +121,44 @@ int bench_command(const Arguments& arguments, std::ostream& out) {
       "KEY=VALUE for every run, as for lrq-host run (repeatable)")(
       "work", po::value<std::string>(),
       "directory for the workload (kept and reused) and the runs' files; default: "
-      "lrq-bench in the temporary directory")("keep", po::bool_switch(),
-                                              "keep each run's output, report, profile and log");
+      "lrq-bench in the temporary directory")(
+      "repeat", po::value<int>()->default_value(3),
+      "conversions per backend; the median and the range of their wall times are shown")(
+      "json", po::bool_switch(), "print one JSON document instead of the tables")(
+      "keep", po::bool_switch(), "keep each backend's last output, report, profile and log");
   add_plugin_dir_option(options);
   po::positional_options_description positional;
   positional.add("workload", 1);
   po::variables_map values;
-  if (!parse_arguments(arguments, "lrq-host bench WORKLOAD [--backends cpu,cuda] [options]",
+  if (!parse_arguments(arguments,
+                       "lrq-host bench WORKLOAD|FILE.safetensors [--backends cpu,cuda] [options]",
                        options, positional, values, out)) {
     return 0;
   }
-  const SyntheticModel model = synthetic_model(values["workload"].as<std::string>());
   const std::vector<std::string> backends = split_list(values["backends"].as<std::string>());
   if (backends.empty()) throw Error(ErrorCategory::usage, "--backends names no backend");
+  const int repeat = values["repeat"].as<int>();
+  if (repeat < 1) throw Error(ErrorCategory::usage, "--repeat must be at least 1");
+  PluginRegistry registry;
+  registry.load(plugin_directories(values), [&](std::string_view kind, std::string_view name) {
+    return kind == "backend" && std::find(backends.begin(), backends.end(), name) != backends.end();
+  });
+  require_known_backends(registry, backends);
   const fs::path work =
       fs::absolute(values.count("work") != 0 ? fs::path(values["work"].as<std::string>())
                                              : fs::temp_directory_path() / "lrq-bench");
   fs::create_directories(work);
 
-  BenchSetup setup{fs::read_symlink("/proc/self/exe"),
-                   work,
-                   write_recipe(work),
-                   prepare_workload(model, work, out),
-                   run_arguments(values),
-                   values["keep"].as<bool>()};
-  PluginRegistry registry;
-  registry.load(plugin_directories(values), [&](std::string_view kind, std::string_view name) {
-    return kind == "backend" && std::find(backends.begin(), backends.end(), name) != backends.end();
-  });
-
-  BenchSummary summary{
-      model.name, setup.input, fs::file_size(setup.input), join(setup.arguments, " "), {}};
+  const Workload workload = prepare_workload(values["workload"].as<std::string>(), work);
+  const BenchSetup setup{fs::read_symlink("/proc/self/exe"),
+                         work,
+                         write_recipe(work),
+                         workload.path,
+                         run_arguments(values),
+                         repeat,
+                         values["keep"].as<bool>()};
+  BenchSummary summary{workload.name,   setup.input, fs::file_size(setup.input),
+                       setup.arguments, repeat,      {}};
   // The runs find the input in the page cache too: this first read puts it there.
   summary.floor.read_bytes = summary.input_bytes;
   summary.floor.read_seconds = time_cached_read(setup.input);
@@ -129,9 +170,13 @@ int bench_command(const Arguments& arguments, std::ostream& out) {
   if (summary.floor.write_bytes > 0) {
     summary.floor.write_seconds = time_write_and_fsync(work, summary.floor.write_bytes);
   }
-  print_bench(summary, runs, out);
+  if (values["json"].as<bool>()) {
+    print_bench_json(summary, runs, out);
+  } else {
+    print_bench(summary, runs, out);
+  }
   for (const BenchRun& run : runs) {
-    if (run.available && !run.problem.empty()) return run.child.exit_code;
+    if (run.available && !run.problem.empty()) return run.exit_code;
   }
   return 0;
 }

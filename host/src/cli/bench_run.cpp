@@ -1,5 +1,6 @@
 #include "cli/bench_run.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include "pipeline/report.hpp"
@@ -18,6 +19,16 @@ std::string unavailable_because(const PluginRegistry& registry, const std::strin
   }
   const Availability availability = factory->probe();
   return availability.available ? "" : availability.reason;
+}
+
+std::vector<const BenchRepeat*> by_wall_time(const std::vector<BenchRepeat>& repeats) {
+  std::vector<const BenchRepeat*> sorted;
+  for (const BenchRepeat& repeat : repeats)
+    sorted.push_back(&repeat);
+  std::sort(sorted.begin(), sorted.end(), [](const BenchRepeat* a, const BenchRepeat* b) {
+    return a->child.wall_seconds < b->child.wall_seconds;
+  });
+  return sorted;
 }
 
 std::string last_line(const std::filesystem::path& log) {
@@ -44,9 +55,30 @@ RunFiles files_for(const BenchSetup& setup, const std::string& backend) {
 
 }  // namespace
 
+Spread BenchRun::wall_seconds() const {
+  const std::vector<const BenchRepeat*> sorted = by_wall_time(repeats);
+  if (sorted.empty()) return {};
+  const std::size_t middle = sorted.size() / 2;
+  const double upper = sorted[middle]->child.wall_seconds;
+  const double median =
+      sorted.size() % 2 == 1 ? upper : (sorted[middle - 1]->child.wall_seconds + upper) / 2.0;
+  return {median, sorted.front()->child.wall_seconds, sorted.back()->child.wall_seconds};
+}
+
+const BenchRepeat& BenchRun::median_repeat() const {
+  return *by_wall_time(repeats).at((repeats.size() - 1) / 2);
+}
+
+std::uint64_t BenchRun::peak_rss_bytes() const {
+  std::uint64_t peak = 0;
+  for (const BenchRepeat& repeat : repeats)
+    peak = std::max(peak, repeat.child.peak_rss_bytes);
+  return peak;
+}
+
 BenchRun run_bench(const BenchSetup& setup, const PluginRegistry& registry,
                    const std::string& backend) {
-  BenchRun run{backend, false, unavailable_because(registry, backend), {}, {}, 0};
+  BenchRun run{backend, false, unavailable_because(registry, backend), 0, {}, 0};
   if (!run.problem.empty()) return run;
   run.available = true;
   const RunFiles files = files_for(setup, backend);
@@ -63,12 +95,15 @@ BenchRun run_bench(const BenchSetup& setup, const PluginRegistry& registry,
                                         "--quiet",
                                         "--overwrite"};
   arguments.insert(arguments.end(), setup.arguments.begin(), setup.arguments.end());
-  run.child = run_child(setup.host, arguments, files.log);
-  if (run.child.exit_code == 0) {
-    run.profile = read_profile_file(files.profile);
-    run.output_bytes = std::filesystem::file_size(files.output);
-  } else {
-    run.problem = "exit code " + std::to_string(run.child.exit_code) + ": " + last_line(files.log);
+  for (int i = 0; i < setup.repeat && run.problem.empty(); ++i) {
+    const ChildOutcome child = run_child(setup.host, arguments, files.log);
+    if (child.exit_code == 0) {
+      run.repeats.push_back({child, read_profile_file(files.profile)});
+      run.output_bytes = std::filesystem::file_size(files.output);
+    } else {
+      run.exit_code = child.exit_code;
+      run.problem = "exit code " + std::to_string(child.exit_code) + ": " + last_line(files.log);
+    }
   }
   if (!setup.keep) {
     std::error_code ignored;

@@ -6,6 +6,7 @@
 
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/profile_selection.hpp"
+#include "pipeline/run_subject.hpp"
 
 namespace lrq::host {
 
@@ -14,8 +15,8 @@ namespace lrq::host {
 void print_dry_run(const std::filesystem::path& input, const SelectedProfile& profile,
                    const ConversionPlan& plan, std::ostream& out);
 
-// The same as one JSON document: {"input", "profile", "tensors", "counts"}.
-void print_dry_run_json(const std::filesystem::path& input, const SelectedProfile& profile,
-                        const ConversionPlan& plan, std::ostream& out);
+// The same as one JSON document of kind "plan": the run's subject (run_subject_json), "tensors"
+// and "counts".
+void print_dry_run_json(const RunSubject& subject, const ConversionPlan& plan, std::ostream& out);
 
 }  // namespace lrq::host

@@ -2,6 +2,7 @@
 
 #include "lrq/error.hpp"
 #include "pipeline/plugin_creation.hpp"
+#include "pipeline/output_shards.hpp"
 #include "recipe/output_name.hpp"
 
 namespace lrq::host {
@@ -16,12 +17,14 @@ void settle_output(Recipe& recipe, const PluginRegistry& registry) {
   }
   // A link in its place counts, even a dangling one: the writer would replace it. The input itself
   // is left to the writer, which refuses it whatever `overwrite` says.
+  const std::filesystem::path written =
+      recipe.shard_size == 0 ? recipe.output : shard_index_path(recipe.output);
   std::error_code ignored;
   if (!recipe.overwrite &&
-      std::filesystem::exists(std::filesystem::symlink_status(recipe.output, ignored)) &&
-      !std::filesystem::equivalent(recipe.output, recipe.input, ignored)) {
+      std::filesystem::exists(std::filesystem::symlink_status(written, ignored)) &&
+      !std::filesystem::equivalent(written, recipe.input, ignored)) {
     throw Error(ErrorCategory::usage,
-                recipe.output.string() +
+                written.string() +
                     ": the output exists; give --overwrite (or `overwrite: true` in the recipe) to "
                     "replace it");
   }

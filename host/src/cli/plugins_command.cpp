@@ -1,8 +1,7 @@
 // lrq-host plugins: every plugin found, and every plugin file rejected with its reason.
-#include <nlohmann/json.hpp>
-
 #include "cli/command_line.hpp"
 #include "cli/text_table.hpp"
+#include "pipeline/json_document.hpp"
 #include "plugin_registry.hpp"
 
 namespace lrq::host {
@@ -29,15 +28,10 @@ std::string choices_of(const OptionSpec& spec) {
   return text;
 }
 
-nlohmann::ordered_json options_json(const OptionsSchema& schema) {
-  nlohmann::ordered_json options = nlohmann::ordered_json::array();
-  for (const OptionSpec& spec : schema.specs()) {
-    options.push_back({{"name", spec.name},
-                       {"type", type_name(spec.type)},
-                       {"default", to_string(spec.default_value)},
-                       {"choices", choices_of(spec)},
-                       {"help", spec.help}});
-  }
+Json schema_json(const OptionsSchema& schema) {
+  Json options = Json::array();
+  for (const OptionSpec& spec : schema.specs())
+    options.push_back(option_spec_json(spec));
   return options;
 }
 
@@ -47,11 +41,11 @@ std::string abi_of(const LoadedLibrary& library) {
 
 void print_json(const PluginRegistry& registry,
                 const std::vector<std::filesystem::path>& directories, std::ostream& out) {
-  nlohmann::ordered_json json;
-  json["search_path"] = nlohmann::ordered_json::array();
+  Json json = json_document("plugins");
+  json["search_path"] = Json::array();
   for (const auto& directory : directories)
     json["search_path"].push_back(directory.string());
-  json["plugins"] = nlohmann::ordered_json::array();
+  json["plugins"] = Json::array();
   for (const FactoryListing& factory : registry.factories()) {
     json["plugins"].push_back({{"kind", kind_name(factory.kind)},
                                {"name", factory.name},
@@ -59,9 +53,9 @@ void print_json(const PluginRegistry& registry,
                                {"version", factory.library->version},
                                {"abi", abi_of(*factory.library)},
                                {"path", factory.library->path.string()},
-                               {"options", options_json(schema_of(registry, factory))}});
+                               {"options", schema_json(schema_of(registry, factory))}});
   }
-  json["rejected"] = nlohmann::ordered_json::array();
+  json["rejected"] = Json::array();
   for (const PluginRejection& rejection : registry.rejections()) {
     json["rejected"].push_back({{"path", rejection.path.string()}, {"reason", rejection.reason}});
   }

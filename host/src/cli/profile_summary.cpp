@@ -14,7 +14,7 @@ std::string stage_title(Stage stage) {
 
 void print_profile(const ConversionProfile& profile, std::ostream& out) {
   out << "\nprofile: " << format_fixed(profile.wall_seconds, 3) << " s wall, " << profile.backend
-      << '\n';
+      << ": " << profile.device << '\n';
   TextTable table({"stage", "seconds", "of wall", "GEMM GFLOP"});
   for (std::size_t i = 0; i < kStageCount; ++i) {
     const auto stage = static_cast<Stage>(i);

@@ -8,6 +8,7 @@
 #include "cli/dry_run.hpp"
 #include "cli/output_target.hpp"
 #include "cli/profile_summary.hpp"
+#include "cli/run_summary_json.hpp"
 #include "cli/terminal_progress.hpp"
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
@@ -16,8 +17,10 @@
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
 #include "pipeline/json_file.hpp"
+#include "pipeline/output_check.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/report.hpp"
+#include "pipeline/run_subject.hpp"
 #include "pipeline/verdict.hpp"
 #include "profile/conversion_profiler.hpp"
 #include "profile/profile_json.hpp"
@@ -83,7 +86,7 @@ void warn_where_learning_did_not_pay(const ConversionResult& result) {
 struct PlannedRun {
   Recipe recipe;
   PluginRegistry registry;
-  std::unique_ptr<Backend> backend;  // none for a dry run
+  Created<Backend> backend;  // a dry run's is checked, not created: no object
   QuantizationRoutes routes;
   std::optional<Checkpoint> input;
   SelectedProfile profile;
@@ -96,11 +99,11 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   Recipe& recipe = run.recipe;
   apply_overrides(recipe, overrides_from(values));
   require_input(recipe);
-  load_recipe_plugins(recipe, plugin_directories(values), run.registry,
-                      dry_run ? BackendUse::not_needed : BackendUse::needed);
+  load_recipe_plugins(recipe, plugin_directories(values), run.registry);
   settle_output(recipe, run.registry);
   if (dry_run) log(LogLevel::info, "output: " + recipe.output.string());
-  if (!dry_run) run.backend = configure_backend(recipe, run.registry);
+  run.backend = configure_backend(recipe, run.registry,
+                                  dry_run ? BackendUse::not_needed : BackendUse::needed);
   run.routes = configure_routes(recipe, run.registry);
   run.input.emplace(recipe.input);
   run.profile = select_profile(recipe, run.registry, model_index(*run.input));
@@ -112,6 +115,11 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   if (dry_run && (run.calibration.inputs || run.calibration.holdout)) {
     log(LogLevel::info, "calibration: " + describe_calibration(run.calibration, run.coverage));
   }
+  if (dry_run) check_output_path(recipe.output, *run.input);
+}
+
+RunSubject subject_of(const PlannedRun& run) {
+  return run_subject(run.recipe, run.registry, run.routes, run.profile, run.backend);
 }
 
 int convert_planned(const PlannedRun& run, const po::variables_map& values, std::ostream& out) {
@@ -126,32 +134,38 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   const std::optional<std::string> profile_file =
       optional_value<std::string>(values, "profile-json");
   std::optional<ConversionProfiler> profiler;
-  if (values["profile"].as<bool>() || profile_file) profiler.emplace(*run.backend);
+  if (values["profile"].as<bool>() || profile_file) profiler.emplace(*run.backend.object);
   const ConversionResult result =
-      convert(*run.input, run.plan, profiler ? profiler->backend() : *run.backend, settings,
+      convert(*run.input, run.plan, profiler ? profiler->backend() : *run.backend.object, settings,
               std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
   progress.reset();
   std::optional<ConversionProfile> profile;
   if (profiler) profile = profiler->profile(result.seconds);
-  if (profile_file) write_json_file(*profile_file, profile_json(*profile), "the profile");
+  if (profile_file) write_json_file(*profile_file, profile_document(*profile), "the profile");
 
-  const BackendInfo backend = run.backend->info();
+  const BackendInfo backend = run.backend.object->info();
+  RunSubject subject = subject_of(run);
+  subject.output = result.output;
+  subject.plugins["backend"]["device"] = backend.device;
   const std::string format =
       recipe.format.name + ": " + run.routes.primary->format.object->description();
   const std::string backend_text = backend.name + ": " + backend.device;
   std::optional<std::filesystem::path> report;
   if (recipe.report) {
     report = report_path(result.output);
-    write_report(*report,
-                 {recipe.input.string(), format, recipe.optimizer.name, run.profile.name,
-                  backend_text, recipe.seed, recipe.reference_compat, recipe.bias_correction,
-                  static_cast<std::int64_t>(recipe.calib_samples),
-                  recipe.calibration.stats.string(), recipe.calibration.holdout.string(),
-                  recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error",
-                  run.coverage, settings.provenance},
-                 result, profile ? &*profile : nullptr);
+    write_report(
+        *report,
+        {subject, recipe.seed, recipe.reference_compat, recipe.bias_correction,
+         static_cast<std::int64_t>(recipe.calib_samples), recipe.calibration.stats.string(),
+         recipe.calibration.holdout.string(),
+         recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error", run.coverage, settings.provenance},
+        result, profile ? &*profile : nullptr);
   }
   warn_where_learning_did_not_pay(result);
+  if (values["json"].as<bool>()) {
+    print_run_json(subject, result, report, profile ? &*profile : nullptr, out);
+    return 0;
+  }
   if (quiet) {
     out << result.output.string() << '\n';
     return 0;
@@ -194,23 +208,21 @@ po::options_description conversion_options(const std::string& caption) {
       "time each stage and write the profile to this JSON file (for lrq-host bench)")(
       "dry-run", po::bool_switch(),
       "print what would happen to every tensor and write nothing (no backend is needed)")(
-      "json", po::bool_switch(), "with --dry-run: print the plan as one JSON document");
+      "json", po::bool_switch(),
+      "print one JSON document instead: the plan with --dry-run, else the run's summary");
   add_plugin_dir_option(options);
   return options;
 }
 
 int run_conversion(Recipe recipe, const po::variables_map& values, std::ostream& out) {
   const bool dry_run = values["dry-run"].as<bool>();
-  if (values["json"].as<bool>() && !dry_run) {
-    throw Error(ErrorCategory::usage, "--json goes with --dry-run");
-  }
 
   PlannedRun run;
   run.recipe = std::move(recipe);
   plan_run(run, values, dry_run);
   if (!dry_run) return convert_planned(run, values, out);
   if (values["json"].as<bool>()) {
-    print_dry_run_json(run.recipe.input, run.profile, run.plan, out);
+    print_dry_run_json(subject_of(run), run.plan, out);
   } else {
     print_dry_run(run.recipe.input, run.profile, run.plan, out);
   }

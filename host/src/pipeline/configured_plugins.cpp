@@ -10,13 +10,13 @@ namespace lrq::host {
 
 void load_recipe_plugins(const Recipe& recipe,
                          const std::vector<std::filesystem::path>& directories,
-                         PluginRegistry& registry, BackendUse backend_use) {
+                         PluginRegistry& registry) {
   std::vector<std::pair<std::string, std::string>> wanted = {
       {"format", recipe.format.name},
       {"optimizer", recipe.optimizer.name},
       {"model", recipe.model.name},
+      {"backend", recipe.backend.name},
   };
-  if (backend_use == BackendUse::needed) wanted.emplace_back("backend", recipe.backend.name);
   for (const LayerOverride& rule : recipe.overrides) {
     if (rule.format) wanted.emplace_back("format", rule.format->name);
     if (rule.optimizer) wanted.emplace_back("optimizer", rule.optimizer->name);
@@ -29,15 +29,19 @@ void load_recipe_plugins(const Recipe& recipe,
   });
 }
 
-std::unique_ptr<Backend> configure_backend(const Recipe& recipe, const PluginRegistry& registry) {
+Created<Backend> configure_backend(const Recipe& recipe, const PluginRegistry& registry,
+                                   BackendUse use) {
   const auto factory = registry.backend(recipe.backend.name);
+  if (use == BackendUse::not_needed) {
+    return check_from(factory, recipe.backend, PluginKind::backend, registry);
+  }
   if (factory) {
     if (const Availability availability = factory->probe(); !availability.available) {
       throw Error(ErrorCategory::unsupported, section_origin(recipe.backend) +
                                                   " is not available here: " + availability.reason);
     }
   }
-  return create_from(factory, recipe.backend, PluginKind::backend, registry).object;
+  return create_from(factory, recipe.backend, PluginKind::backend, registry);
 }
 
 }  // namespace lrq::host

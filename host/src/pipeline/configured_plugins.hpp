@@ -7,22 +7,26 @@
 #include <vector>
 
 #include "lrq/backend.hpp"
+#include "pipeline/plugin_creation.hpp"
 #include "plugin_registry.hpp"
 #include "recipe/recipe.hpp"
 
 namespace lrq::host {
 
-// Whether the recipe's backend plugin is loaded: a dry run needs none.
+// Whether the recipe's backend is created, or only checked: a dry run needs no device.
 enum class BackendUse { needed, not_needed };
 
-// Loads only the plugin files the recipe names (its sections and override rules), every model
-// profile for `profile: auto`, and the backend's file only when needed.
+// Loads only the plugin files the recipe names (its sections and override rules), and every model
+// profile for `profile: auto`.
 void load_recipe_plugins(const Recipe& recipe,
                          const std::vector<std::filesystem::path>& directories,
-                         PluginRegistry& registry, BackendUse backend_use = BackendUse::needed);
+                         PluginRegistry& registry);
 
-// Throws lrq::Error naming the recipe location: recipe (unknown plugin or option), plugin (the
-// plugin file was rejected; the reason is included) or unsupported (not available here).
-std::unique_ptr<Backend> configure_backend(const Recipe& recipe, const PluginRegistry& registry);
+// The backend with its complete options and label. Not needed: its plugin and options are checked,
+// and it is neither probed nor created (the object is empty). Throws lrq::Error naming the recipe
+// location: recipe (unknown plugin or option), plugin (the plugin file was rejected; the reason is
+// included) or unsupported (not available here).
+Created<Backend> configure_backend(const Recipe& recipe, const PluginRegistry& registry,
+                                   BackendUse use = BackendUse::needed);
 
 }  // namespace lrq::host

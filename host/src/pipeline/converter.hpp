@@ -48,8 +48,9 @@ struct LayerOutcome {
   LayerAction action = LayerAction::keep;
   std::string reason;
   // Quantized layers only:
-  std::string comfy_format;
-  std::string format_label;  // the format plugin and its options: "fp8(scale=row)"
+  std::string format;        // the format plugin
+  std::string format_label;  // with its options: "fp8(scale=row)"
+  std::string comfy_format;  // the "format" of its .comfy_quant: "float8_e4m3fn"
   std::string optimizer;     // the optimizer plugin
   std::string optimizer_label;
   std::string scale_layout;  // "per-tensor", "per-block 128x128", ...

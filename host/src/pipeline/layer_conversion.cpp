@@ -205,8 +205,9 @@ ConvertedLayer convert_layer(const Checkpoint& input, const TensorPlan& weight_p
 
   ConvertedLayer layer;
   LayerOutcome& outcome = layer.outcome;
-  outcome.comfy_format = format.comfy_format();
+  outcome.format = route.format.name;
   outcome.format_label = route.format.label;
+  outcome.comfy_format = format.comfy_format();
   outcome.optimizer = route.optimizer.name;
   outcome.optimizer_label = route.optimizer.label;
   outcome.scale_layout = quantization.layout.describe();

@@ -2,23 +2,10 @@
 
 #include "lrq/error.hpp"
 #include "pipeline/json_file.hpp"
+#include "pipeline/output_check.hpp"
 
 namespace lrq::host {
-namespace {
-
 namespace fs = std::filesystem;
-
-void refuse_overwriting_input(const fs::path& output, const Checkpoint& input) {
-  for (const fs::path& file : input.files()) {
-    std::error_code error;
-    if (fs::exists(output, error) && fs::equivalent(output, file, error)) {
-      throw Error(ErrorCategory::usage,
-                  output.string() + ": refusing to overwrite the input file " + file.string());
-    }
-  }
-}
-
-}  // namespace
 
 OutputFiles::OutputFiles(const fs::path& output, const ConversionPlan& plan,
                          const Metadata& metadata, const Checkpoint& input,

@@ -38,11 +38,11 @@ std::string list_rejections(const std::vector<PluginRejection>& rejections);
 [[noreturn]] void fail_missing(const PluginSelection& selection, PluginKind kind,
                                const PluginRegistry& registry);
 
-// Throws lrq::Error naming the section's location: recipe (unknown plugin or option, or an option
-// the plugin refuses) or plugin (the plugin file was rejected).
+// Everything create_from checks before it creates: the factory is found, the section's options fit
+// its schema. The object stays empty; a dry run checks a backend it cannot create this way.
 template <class Factory>
-auto create_from(const std::shared_ptr<const Factory>& factory, const PluginSelection& selection,
-                 PluginKind kind, const PluginRegistry& registry) {
+auto check_from(const std::shared_ptr<const Factory>& factory, const PluginSelection& selection,
+                PluginKind kind, const PluginRegistry& registry) {
   using Product = typename Factory::Product;
   if (!factory) fail_missing(selection, kind, registry);
   // A user's plugin file that was rejected must not go unnoticed behind another one of that name.
@@ -54,8 +54,18 @@ auto create_from(const std::shared_ptr<const Factory>& factory, const PluginSele
   const OptionsSchema schema = factory->schema();
   Options options = resolve_options(selection, schema);
   std::string label = plugin_label(selection.name, options, schema);
+  return Created<Product>{nullptr, std::move(options), std::move(label)};
+}
+
+// Throws lrq::Error naming the section's location: recipe (unknown plugin or option, or an option
+// the plugin refuses) or plugin (the plugin file was rejected).
+template <class Factory>
+auto create_from(const std::shared_ptr<const Factory>& factory, const PluginSelection& selection,
+                 PluginKind kind, const PluginRegistry& registry) {
+  auto created = check_from(factory, selection, kind, registry);
   try {
-    return Created<Product>{factory->create(options), std::move(options), std::move(label)};
+    created.object = factory->create(created.options);
+    return created;
   } catch (const Error& error) {
     if (error.category() != ErrorCategory::recipe) throw;
     throw Error(ErrorCategory::recipe, section_origin(selection) + ": " + error.what());

@@ -17,7 +17,8 @@ SelectedProfile detect_with(const PluginSelection& selection, const PluginRegist
   Created<ModelProfile> made =
       create_from(registry.model_profile(selection.name), selection, PluginKind::model, registry);
   ProfileMatch match = made.object->detect(model);
-  return {std::move(made.object), selection.name, std::move(match), automatic};
+  return {std::move(made.object), selection.name, std::move(match), automatic,
+          std::move(made.options)};
 }
 
 // With `strict`, a recipe error; otherwise a warning that ends with `consequence`.

@@ -16,6 +16,7 @@ struct SelectedProfile {
   std::string name;
   ProfileMatch match;  // its detect(); after a fallback to generic, why
   bool automatic = false;
+  Options options{};  // complete, defaults filled in
 };
 
 // With `auto`, every model profile in the registry scores the input, and the best one wins; when

@@ -9,7 +9,8 @@ namespace {
 
 template <class Interface, class Product>
 ConfiguredPlugin<Interface> configured(Created<Product> created, const PluginSelection& selection) {
-  return {std::move(created.object), selection.name, std::move(created.label)};
+  return {std::move(created.object), selection.name, std::move(created.label),
+          std::move(created.options)};
 }
 
 Created<Format> create_format(const PluginSelection& selection, const PluginRegistry& registry) {
@@ -60,16 +61,16 @@ std::string QuantizationRoute::label() const {
 }
 
 QuantizationRoutes configure_routes(const Recipe& recipe, const PluginRegistry& registry) {
-  Created<Format> format = create_format(recipe.format, registry);
-  const Options format_options = format.options;
-  QuantizationRoute primary{configured<const Format>(std::move(format), recipe.format), {}};
+  QuantizationRoute primary{
+      configured<const Format>(create_format(recipe.format, registry), recipe.format), {}};
   set_optimizer(primary, recipe.optimizer, recipe, registry);
   QuantizationRoutes routes;
   routes.primary = std::make_shared<const QuantizationRoute>(primary);
   for (const LayerOverride& rule : recipe.overrides) {
     routes.overrides.push_back({rule, route_of(rule, recipe, primary, registry)});
   }
-  if (recipe.heuristics) routes.heuristic_block = heuristic_block_size(recipe, format_options);
+  if (recipe.heuristics)
+    routes.heuristic_block = heuristic_block_size(recipe, primary.format.options);
   return routes;
 }
 

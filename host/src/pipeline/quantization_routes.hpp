@@ -19,6 +19,7 @@ struct ConfiguredPlugin {
   std::shared_ptr<Interface> object;
   std::string name;   // the plugin's: "fp8"
   std::string label;  // with its options: "fp8(scale=row)"
+  Options options{};  // complete, defaults filled in
 };
 
 // What quantizes a layer.

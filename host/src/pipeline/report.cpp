@@ -1,8 +1,5 @@
 #include "pipeline/report.hpp"
 
-#include <cmath>
-
-#include "lrq/safetensors.hpp"
 #include "pipeline/atomic_file.hpp"
 #include "pipeline/json_file.hpp"
 #include "pipeline/output_shards.hpp"
@@ -13,12 +10,6 @@
 namespace lrq::host {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json number_or_null(double value) {
-  return std::isnan(value) ? Json(nullptr) : Json(value);
-}
-
 Json errors_json(const LayerErrors& errors) {
   return {{"weight_error", number_or_null(errors.weight)},
           {"projected_error", number_or_null(errors.projected)},
@@ -26,14 +17,13 @@ Json errors_json(const LayerErrors& errors) {
 }
 
 Json layer_json(const LayerOutcome& layer) {
-  Json json = {{"name", layer.tensor.name},
-               {"shape", layer.tensor.shape},
-               {"dtype", safetensors_name(layer.tensor.dtype)},
-               {"action", action_name(layer.action)},
-               {"reason", layer.reason}};
+  Json json = tensor_json(layer.tensor);
+  json["action"] = action_name(layer.action);
+  json["reason"] = layer.reason;
   if (layer.action != LayerAction::quantize) return json;
-  json["format"] = layer.comfy_format;
+  json["format"] = layer.format;
   json["format_label"] = layer.format_label;
+  json["comfy_format"] = layer.comfy_format;
   json["optimizer"] = layer.optimizer;
   json["optimizer_label"] = layer.optimizer_label;
   json["scale"] = layer.scale_layout;
@@ -62,23 +52,6 @@ Json ratio_json(const RatioSummary& summary) {
           {"worst", number_or_null(summary.worst)}};
 }
 
-Json verdict_json(const std::vector<LayerOutcome>& layers) {
-  Json all = Json::array();
-  for (const OptimizerVerdict& verdict : verdicts(layers)) {
-    all.push_back({{"optimizer", verdict.optimizer},
-                   {"decided_on", input_source_name(verdict.decided_on)},
-                   {"layers", verdict.layers},
-                   {"better", verdict.better},
-                   {"equal", verdict.equal},
-                   {"worse", verdict.worse},
-                   {"learned_written", verdict.learned_written},
-                   {"ratio", ratio_json(verdict.ratio)},
-                   {"held_out_ratio", ratio_json(verdict.held_out)},
-                   {"paid", verdict.paid()}});
-  }
-  return all;
-}
-
 Json path_or_null(const std::string& path) {
   return path.empty() ? Json(nullptr) : Json(path);
 }
@@ -93,6 +66,31 @@ Json provenance_json(const Metadata& provenance) {
 
 }  // namespace
 
+ActionCounts count_actions(const std::vector<LayerOutcome>& layers) {
+  ActionCounts counts;
+  for (const LayerOutcome& layer : layers)
+    counts.add(layer.action);
+  return counts;
+}
+
+Json verdict_json(const std::vector<LayerOutcome>& layers) {
+  Json all = Json::array();
+  for (const OptimizerVerdict& verdict : verdicts(layers)) {
+    all.push_back({{"optimizer", verdict.optimizer_name},
+                   {"optimizer_label", verdict.optimizer},
+                   {"decided_on", input_source_name(verdict.decided_on)},
+                   {"layers", verdict.layers},
+                   {"better", verdict.better},
+                   {"equal", verdict.equal},
+                   {"worse", verdict.worse},
+                   {"learned_written", verdict.learned_written},
+                   {"ratio", ratio_json(verdict.ratio)},
+                   {"held_out_ratio", ratio_json(verdict.held_out)},
+                   {"paid", verdict.paid()}});
+  }
+  return all;
+}
+
 std::filesystem::path report_path(const std::filesystem::path& output) {
   return output.parent_path() / (output_stem(output) + ".report.json");
 }
@@ -104,13 +102,9 @@ std::filesystem::path html_report_path(const std::filesystem::path& report) {
 
 Json report_json(const ReportContext& context, const ConversionResult& result,
                  const ConversionProfile* profile) {
-  Json json = {{"input", context.input},
-               {"output", result.output.string()},
-               {"format", context.format},
-               {"optimizer", context.optimizer},
-               {"model", context.model},
-               {"backend", context.backend},
-               {"seed", context.seed},
+  Json json = json_document("report");
+  json.update(run_subject_json(context.subject));
+  json.update({{"seed", context.seed},
                {"reference_compat", context.reference_compat},
                {"bias_correction", context.bias_correction},
                {"calib_samples", context.calib_samples},
@@ -122,9 +116,10 @@ Json report_json(const ReportContext& context, const ConversionResult& result,
                  {"with_statistics", context.coverage.with_inputs},
                  {"without_statistics", context.coverage.without},
                  {"with_holdout", context.coverage.with_holdout}}},
+               {"counts", count_actions(result.layers).json()},
                {"seconds", result.seconds},
                {"verdict", verdict_json(result.layers)},
-               {"layers", Json::array()}};
+               {"layers", Json::array()}});
   for (const LayerOutcome& layer : result.layers)
     json["layers"].push_back(layer_json(layer));
 

@@ -11,16 +11,14 @@
 
 #include "pipeline/calibration_plan.hpp"
 #include "pipeline/converter.hpp"
+#include "pipeline/json_document.hpp"
+#include "pipeline/run_subject.hpp"
 #include "profile/conversion_profile.hpp"
 
 namespace lrq::host {
 
 struct ReportContext {
-  std::string input;
-  std::string format;
-  std::string optimizer;
-  std::string model;
-  std::string backend;
+  RunSubject subject;  // its output the written file, its backend with the "device" it ran on
   std::uint64_t seed = 0;
   bool reference_compat = false;
   bool bias_correction = true;
@@ -31,6 +29,14 @@ struct ReportContext {
   CalibrationCoverage coverage;
   Metadata provenance;  // the output's "lrq." entries (pipeline/provenance.hpp)
 };
+
+// How many tensors were quantized, kept and removed.
+ActionCounts count_actions(const std::vector<LayerOutcome>& layers);
+
+// One entry per optimizer whose learned rounding was judged against round-to-nearest (verdicts()):
+// {"optimizer", "decided_on", "layers", "better", "equal", "worse", "learned_written", "ratio",
+// "held_out_ratio", "paid"}.
+Json verdict_json(const std::vector<LayerOutcome>& layers);
 
 // <directory>/<stem>.report.json for <directory>/<stem>.safetensors, or for the index
 // <directory>/<stem>.safetensors.index.json of a sharded output.

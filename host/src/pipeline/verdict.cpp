@@ -51,6 +51,7 @@ std::vector<OptimizerVerdict> verdicts(const std::vector<LayerOutcome>& layers) 
     if (verdict == found.end()) {
       OptimizerVerdict fresh;
       fresh.optimizer = layer.optimizer_label;
+      fresh.optimizer_name = layer.optimizer;
       fresh.decided_on = layer.decided_on;
       found.push_back(std::move(fresh));
       verdict = std::prev(found.end());

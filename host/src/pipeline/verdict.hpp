@@ -19,7 +19,8 @@ struct RatioSummary {
 };
 
 struct OptimizerVerdict {
-  std::string optimizer;  // its label, e.g. "gptq" or "original(num_iter=200)"
+  std::string optimizer;       // its label, e.g. "gptq" or "original(num_iter=200)"
+  std::string optimizer_name;  // the plugin: "original"
   InputSource decided_on = InputSource::none;
   std::size_t layers = 0;
   std::size_t better = 0;

@@ -9,7 +9,8 @@
 namespace lrq::host {
 
 struct ConversionProfile {
-  std::string backend;  // e.g. "cpu: host CPU, 16 threads"
+  std::string backend;  // the plugin's name: "cpu"
+  std::string device;   // what it ran on: "host CPU, 16 threads"
   double wall_seconds = 0.0;
   StageTotals stages;
   std::uint64_t peak_rss_bytes = 0;

@@ -32,7 +32,7 @@ class StreamingConversion : public ::testing::Test {
     apply_overrides(recipe, overrides);
     PluginRegistry registry;
     load_recipe_plugins(recipe, {LRQ_TEST_PLUGIN_DIRECTORY}, registry);
-    const std::unique_ptr<Backend> backend = configure_backend(recipe, registry);
+    const std::unique_ptr<Backend> backend = configure_backend(recipe, registry).object;
     const QuantizationRoutes routes = configure_routes(recipe, registry);
     const Checkpoint input(recipe.input);
     const SelectedProfile profile = select_profile(recipe, registry, model_index(input));
