@@ -1,8 +1,8 @@
 #include "cli/output_target.hpp"
 
 #include "lrq/error.hpp"
-#include "pipeline/plugin_creation.hpp"
 #include "pipeline/output_shards.hpp"
+#include "pipeline/plugin_creation.hpp"
 #include "recipe/output_name.hpp"
 
 namespace lrq::host {

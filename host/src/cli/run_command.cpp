@@ -153,13 +153,13 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   std::optional<std::filesystem::path> report;
   if (recipe.report) {
     report = report_path(result.output);
-    write_report(
-        *report,
-        {subject, recipe.seed, recipe.reference_compat, recipe.bias_correction,
-         static_cast<std::int64_t>(recipe.calib_samples), recipe.calibration.stats.string(),
-         recipe.calibration.holdout.string(),
-         recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error", run.coverage, settings.provenance},
-        result, profile ? &*profile : nullptr);
+    write_report(*report,
+                 {subject, recipe.seed, recipe.reference_compat, recipe.bias_correction,
+                  static_cast<std::int64_t>(recipe.calib_samples),
+                  recipe.calibration.stats.string(), recipe.calibration.holdout.string(),
+                  recipe.calibration.missing == MissingStatistics::rtn ? "rtn" : "error",
+                  run.coverage, settings.provenance},
+                 result, profile ? &*profile : nullptr);
   }
   warn_where_learning_did_not_pay(result);
   if (values["json"].as<bool>()) {

@@ -8,7 +8,8 @@ namespace lrq::host {
 void refuse_overwriting_input(const std::filesystem::path& output, const Checkpoint& input) {
   for (const std::filesystem::path& file : input.files()) {
     std::error_code error;
-    if (std::filesystem::exists(output, error) && std::filesystem::equivalent(output, file, error)) {
+    if (std::filesystem::exists(output, error) &&
+        std::filesystem::equivalent(output, file, error)) {
       throw Error(ErrorCategory::usage,
                   output.string() + ": refusing to overwrite the input file " + file.string());
     }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <string_view>
+#include <utility>
 
 namespace lrq::host {
 namespace {
@@ -32,6 +33,24 @@ std::string without_dtype_tag(std::string stem) {
   return stem;
 }
 
+constexpr std::string_view kIndexSuffix = ".safetensors.index.json";
+
+// Where the model lies and what it is called: a file's directory and stem; an index's directory
+// and the name before ".safetensors.index.json"; a directory of shards's parent and its own name.
+std::pair<std::filesystem::path, std::string> model_name(const std::filesystem::path& input) {
+  const std::string file = input.filename().string();
+  if (file.size() > kIndexSuffix.size() && file.ends_with(kIndexSuffix)) {
+    return {input.parent_path(), file.substr(0, file.size() - kIndexSuffix.size())};
+  }
+  std::error_code ignored;
+  if (std::filesystem::is_directory(input, ignored)) {
+    std::filesystem::path directory = std::filesystem::absolute(input).lexically_normal();
+    if (directory.filename().empty()) directory = directory.parent_path();
+    return {directory.parent_path(), directory.filename().string()};
+  }
+  return {input.parent_path(), input.stem().string()};
+}
+
 }  // namespace
 
 std::string format_tag(const std::string& format, const Options& options) {
@@ -51,10 +70,10 @@ std::string format_tag(const std::string& format, const Options& options) {
 std::filesystem::path derived_output_path(const std::filesystem::path& input,
                                           const std::string& format, const Options& format_options,
                                           const std::string& optimizer) {
-  std::string name =
-      without_dtype_tag(input.stem().string()) + "-" + format_tag(format, format_options);
+  const auto [directory, stem] = model_name(input);
+  std::string name = without_dtype_tag(stem) + "-" + format_tag(format, format_options);
   if (optimizer != "rtn") name += "-" + optimizer;
-  return input.parent_path() / (name + ".safetensors");
+  return directory / (name + ".safetensors");
 }
 
 }  // namespace lrq::host

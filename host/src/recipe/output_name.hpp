@@ -17,7 +17,9 @@ namespace lrq::host {
 std::string format_tag(const std::string& format, const Options& options);
 
 // <input stem>-<format tag>[-<optimizer>].safetensors in the input's directory; the optimizer is
-// left out for rtn, the default. A stem ending in a high-precision dtype tag ("-bf16", "_fp16",
+// left out for rtn, the default. A shard index <d>/<m>.safetensors.index.json gives <d>/<m>-...,
+// a directory of shards <d>/<m>/ gives <d>/<m>-... beside it. A stem ending in a high-precision
+// dtype tag ("-bf16", "_fp16",
 // ".f32", ...) loses it: the output is no longer in that dtype.
 std::filesystem::path derived_output_path(const std::filesystem::path& input,
                                           const std::string& format, const Options& format_options,

@@ -125,6 +125,17 @@ std::string provenance_value(const Json& report, const char* key) {
   return text_of(provenance->at(key));
 }
 
+// The plugin of `kind` as configured: its label with the options ("fp8(scale=row)"), and the
+// device a backend ran on; its name where the report has no plugins.
+std::string plugin_text(const Json& report, const char* kind) {
+  const auto plugins = report.find("plugins");
+  if (plugins == report.end() || !plugins->contains(kind)) return text_at(report, kind);
+  const Json& plugin = plugins->at(kind);
+  std::string text = text_at(plugin, plugin.contains("label") ? "label" : "name");
+  if (plugin.contains("device")) text += ": " + text_at(plugin, "device");
+  return text;
+}
+
 std::string header_html(const Json& report, const std::vector<ReportLayer>& layers) {
   std::map<std::string, std::size_t> actions;
   for (const ReportLayer& layer : layers)
@@ -136,10 +147,10 @@ std::string header_html(const Json& report, const std::vector<ReportLayer>& laye
   return "<h1>lrq conversion report</h1>\n" +
          facts_html({{"input", text_at(report, "input")},
                      {"output", text_at(report, "output")},
-                     {"format", text_at(report, "format")},
-                     {"optimizer", text_at(report, "optimizer")},
+                     {"format", plugin_text(report, "format")},
+                     {"optimizer", plugin_text(report, "optimizer")},
                      {"model profile", text_at(report, "model")},
-                     {"backend", text_at(report, "backend")},
+                     {"backend", plugin_text(report, "backend")},
                      {"lrq version", provenance_value(report, "lrq.version")},
                      {"tensors", counts},
                      {"seconds", format_fixed(report.value("seconds", 0.0), 2)}});
@@ -228,9 +239,9 @@ std::string layers_html(const std::vector<ReportLayer>& layers) {
 // Every scalar of the report and of its objects (calibration), but those of the header and the
 // sections of their own.
 std::string settings_html(const Json& report) {
-  static const std::vector<std::string> elsewhere = {"input",  "output",  "format",    "optimizer",
-                                                     "model",  "backend", "seconds",   "verdict",
-                                                     "layers", "profile", "provenance"};
+  static const std::vector<std::string> elsewhere = {"input",  "output",  "format",     "optimizer",
+                                                     "model",  "backend", "seconds",    "verdict",
+                                                     "layers", "profile", "provenance", "plugins"};
   Facts facts;
   for (const auto& [key, value] : report.items()) {
     if (std::find(elsewhere.begin(), elsewhere.end(), key) != elsewhere.end()) continue;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "recipe/output_name.hpp"
+#include "support/temp_dir.hpp"
 
 namespace lrq::host {
 namespace {
@@ -59,4 +60,16 @@ TEST(OutputName, AHighPrecisionDtypeTagIsReplaced) {
 }
 
 }  // namespace
+TEST(OutputName, AShardedModelIsNamedAfterItsIndexOrItsDirectory) {
+  const Options fp8 = options_of({{"scale", "tensor"}});
+  EXPECT_EQ(derived_output_path("/models/t5/model.safetensors.index.json", "fp8", fp8, "rtn"),
+            "/models/t5/model-fp8.safetensors");
+  const test::TempDir temp;
+  const std::filesystem::path shards = temp.make_directory("flux1-dev-bf16");
+  EXPECT_EQ(derived_output_path(shards, "fp8", fp8, "rtn"),
+            temp.path() / "flux1-dev-fp8.safetensors");
+  EXPECT_EQ(derived_output_path(shards.string() + "/", "fp8", fp8, "gptq"),
+            temp.path() / "flux1-dev-fp8-gptq.safetensors");
+}
+
 }  // namespace lrq::host
