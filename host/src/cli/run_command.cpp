@@ -7,7 +7,7 @@
 #include "cli/conversion_summary.hpp"
 #include "cli/dry_run.hpp"
 #include "cli/profile_summary.hpp"
-#include "cli/terminal_progress.hpp"
+#include "cli/progress_options.hpp"
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
 #include "pipeline/calibration_plan.hpp"
@@ -111,8 +111,7 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
 int convert_planned(const PlannedRun& run, const po::variables_map& values, std::ostream& out) {
   const Recipe& recipe = run.recipe;
   const bool quiet = values["quiet"].as<bool>();
-  std::optional<TerminalProgress> progress;
-  if (!quiet) progress.emplace();
+  std::unique_ptr<ProgressDisplay> progress = progress_display(values, quiet);
   const ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
                                     static_cast<std::int64_t>(recipe.calib_samples)};
   const std::optional<std::string> profile_file =
@@ -121,7 +120,7 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   if (values["profile"].as<bool>() || profile_file) profiler.emplace(*run.backend);
   const ConversionResult result =
       convert(*run.input, run.plan, profiler ? profiler->backend() : *run.backend, settings,
-              std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
+              std::filesystem::absolute(recipe.output), progress.get());
   progress.reset();
   std::optional<ConversionProfile> profile;
   if (profiler) profile = profiler->profile(result.seconds);
@@ -175,8 +174,9 @@ int run_command(const Arguments& arguments, std::ostream& out) {
       "model", po::value<std::string>(), "model profile plugin")(
       "backend", po::value<std::string>(), "backend plugin; its options reset to defaults")(
       "set", po::value<std::vector<std::string>>()->composing(),
-      "KEY=VALUE, e.g. format.scale=row or seed=7 (repeatable)")("quiet,q", po::bool_switch(),
-                                                                 "print only the output path")(
+      "KEY=VALUE, e.g. format.scale=row or seed=7 (repeatable)")(
+      "quiet,q", po::bool_switch(),
+      "print only the output path: no progress or summary, messages from warnings up")(
       "profile", po::bool_switch(), "time each stage; print the profile and add it to the report")(
       "profile-json", po::value<std::string>(),
       "time each stage and write the profile to this JSON file (for lrq-host bench)")(
@@ -184,6 +184,7 @@ int run_command(const Arguments& arguments, std::ostream& out) {
       "print what would happen to every tensor and write nothing (no backend is needed)")(
       "json", po::bool_switch(), "with --dry-run: print the plan as one JSON document");
   add_plugin_dir_option(options);
+  add_progress_options(options);
   po::positional_options_description positional;
   positional.add("recipe", 1);
   po::variables_map values;

@@ -1,10 +1,12 @@
 // While an InterruptCleanup lives, SIGINT, SIGTERM and SIGHUP first remove a temporary file (the
 // output being written) and then end the process as the signal would have: an interrupted run
-// leaves nothing behind either.
+// leaves nothing behind either. While an InterruptErasesLine lives, they first erase the status
+// line on standard error (a progress bar), so that the shell's prompt starts on a clean line.
 #pragma once
 
 #include <signal.h>
 
+#include <array>
 #include <filesystem>
 
 namespace lrq::host {
@@ -22,12 +24,39 @@ class InterruptsHeldBack {
   sigset_t previous_;
 };
 
+// The handler that does the above for SIGINT, SIGTERM and SIGHUP while it lives; the previous
+// handlers come back after.
+class InterruptHandler {
+ public:
+  InterruptHandler();
+  ~InterruptHandler();
+  InterruptHandler(const InterruptHandler&) = delete;
+  InterruptHandler& operator=(const InterruptHandler&) = delete;
+
+ private:
+  std::array<struct sigaction, 3> previous_{};
+};
+
 class InterruptCleanup {
  public:
   explicit InterruptCleanup(const std::filesystem::path& temporary_file);
   ~InterruptCleanup();
   InterruptCleanup(const InterruptCleanup&) = delete;
   InterruptCleanup& operator=(const InterruptCleanup&) = delete;
+
+ private:
+  InterruptHandler handler_;
+};
+
+class InterruptErasesLine {
+ public:
+  InterruptErasesLine();
+  ~InterruptErasesLine();
+  InterruptErasesLine(const InterruptErasesLine&) = delete;
+  InterruptErasesLine& operator=(const InterruptErasesLine&) = delete;
+
+ private:
+  InterruptHandler handler_;
 };
 
 }  // namespace lrq::host
