@@ -9,7 +9,8 @@ bar:   standard error is a pseudo-terminal COLUMNS wide. What lrq-host writes is
 lines: standard error is a file: plain lines, one per quantized layer with --progress-interval 0
        (as many as `run --dry-run --json` counts quantized layers) and a last one at 100 % (unless
        the last tensor is a quantized one, whose line is the last), each with elapsed time, percent,
-       rate and ETA, and no escape sequence; with --quiet, none.
+       rate and ETA, and no escape sequence; none with --quiet or --log-level warning, unless
+       --progress lines asks for them.
 
     check_progress.py --host build/bin/lrq-host --recipe configs/example-fp8.yaml --work /tmp/p \\
         --mode bar --columns 80
@@ -197,9 +198,14 @@ def check_lines(args):
         fail(f"percents {percents} do not rise to 100")
     if not lines[-1].split("  layers ")[1].startswith(f"{layers}/{layers}"):
         fail(f"the last line does not count every layer: {lines[-1]!r}")
-    _, quiet = progress_lines(args, model, "--progress-interval", "0", "--quiet")
-    if quiet:
-        fail(f"--quiet printed progress: {quiet[0]!r}")
+    for quiet in (["--quiet"], ["--log-level", "warning"]):
+        _, shown = progress_lines(args, model, "--progress-interval", "0", *quiet)
+        if shown:
+            fail(f"{' '.join(quiet)} printed progress: {shown[0]!r}")
+    _, shown = progress_lines(args, model, "--progress-interval", "0", "--quiet", "--progress",
+                              "lines")
+    if len(shown) != expected:
+        fail(f"--quiet --progress lines printed {len(shown)} progress lines, expected {expected}")
     print(f"{len(lines)} progress lines for {layers} layers; first: {lines[0]!r}; "
           f"last: {lines[-1]!r}")
 

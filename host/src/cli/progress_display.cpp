@@ -48,6 +48,9 @@ ProgressDisplay::ProgressDisplay(ProgressStyle style, std::chrono::milliseconds 
     set_log_erases_status_line(true);
   }
   if (style_ == ProgressStyle::bar || interval_.count() > 0) {
+    // The timer thread inherits a mask that holds interrupts back: they go to the conversion's
+    // threads, whose cleanup is armed while they hold them back.
+    const InterruptsHeldBack held_back;
     timer_ = std::jthread([this](std::stop_token stop) { run_timer(std::move(stop)); });
   }
 }
@@ -82,16 +85,21 @@ void ProgressDisplay::tensor_done(const LayerOutcome& tensor, std::size_t done, 
 }
 
 void ProgressDisplay::run_timer(std::stop_token stop) {
-  const std::chrono::milliseconds period = style_ == ProgressStyle::bar ? kBarRedraw : interval_;
+  const auto never = [] { return false; };
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
-    timer_wake_.wait_for(lock, stop, period, [] { return false; });
-    if (stop.stop_requested()) return;
-    const Clock::time_point now = Clock::now();
     if (style_ == ProgressStyle::bar) {
-      draw_bar(now);
-    } else if (now - last_line_ >= interval_ && !tracker_.finished()) {
-      print_line(now);
+      timer_wake_.wait_for(lock, stop, kBarRedraw, never);
+      if (!stop.stop_requested()) draw_bar(Clock::now());
+    } else if (tracker_.finished()) {
+      timer_wake_.wait(lock, stop, never);
+    } else {
+      // An interval after the last line, whether this thread or a written layer printed it.
+      timer_wake_.wait_until(lock, stop, last_line_ + interval_, never);
+      const Clock::time_point now = Clock::now();
+      if (!stop.stop_requested() && !tracker_.finished() && now - last_line_ >= interval_) {
+        print_line(now);
+      }
     }
   }
 }

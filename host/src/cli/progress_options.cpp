@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "cli/text_table.hpp"
+#include "lrq/log.hpp"
 
 namespace lrq::host {
 namespace {
@@ -34,8 +35,9 @@ void add_progress_options(po::options_description& options) {
       po::value<ProgressOption>()
           ->default_value(ProgressOption::automatic, "auto")
           ->value_name("MODE"),
-      "auto|bar|lines|none: a bar redrawn in place, or plain lines for logs (auto: a bar where "
-      "standard error is a terminal, else lines)")(
+      "auto|bar|lines|none: a bar redrawn in place, or plain lines for logs (auto: none where "
+      "info messages are not shown, as with --quiet, else a bar where standard error is a "
+      "terminal, else lines)")(
       "progress-interval",
       po::value<double>()
           ->default_value(kDefaultIntervalSeconds)
@@ -44,11 +46,12 @@ void add_progress_options(po::options_description& options) {
       "with lines: at most one line per SECONDS (0: one per quantized layer)");
 }
 
-std::unique_ptr<ProgressDisplay> progress_display(const po::variables_map& values, bool quiet) {
+std::unique_ptr<ProgressDisplay> progress_display(const po::variables_map& values) {
   ProgressOption option = values["progress"].as<ProgressOption>();
-  if (quiet && values["progress"].defaulted()) option = ProgressOption::none;
   if (option == ProgressOption::automatic) {
-    option = isatty(STDERR_FILENO) != 0 ? ProgressOption::bar : ProgressOption::lines;
+    option = !log_enabled(LogLevel::info) ? ProgressOption::none
+             : isatty(STDERR_FILENO) != 0 ? ProgressOption::bar
+                                          : ProgressOption::lines;
   }
   if (option == ProgressOption::none) return nullptr;
   const double seconds = values["progress-interval"].as<double>();

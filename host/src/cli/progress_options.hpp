@@ -16,8 +16,9 @@ void validate(boost::any& out, const std::vector<std::string>& tokens, ProgressO
 
 void add_progress_options(po::options_description& options);
 
-// automatic: a bar where standard error is a terminal, else lines. None with --progress none, or
-// with --quiet unless --progress names a style.
-std::unique_ptr<ProgressDisplay> progress_display(const po::variables_map& values, bool quiet);
+// None for --progress none. For auto, none where info messages are not shown (--quiet,
+// --log-level warning or error: progress is information too), else a bar where standard error is
+// a terminal, else lines.
+std::unique_ptr<ProgressDisplay> progress_display(const po::variables_map& values);
 
 }  // namespace lrq::host

@@ -111,7 +111,7 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
 int convert_planned(const PlannedRun& run, const po::variables_map& values, std::ostream& out) {
   const Recipe& recipe = run.recipe;
   const bool quiet = values["quiet"].as<bool>();
-  std::unique_ptr<ProgressDisplay> progress = progress_display(values, quiet);
+  std::unique_ptr<ProgressDisplay> progress = progress_display(values);
   const ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
                                     static_cast<std::int64_t>(recipe.calib_samples)};
   const std::optional<std::string> profile_file =

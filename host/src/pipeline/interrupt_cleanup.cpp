@@ -62,9 +62,11 @@ InterruptCleanup::InterruptCleanup(const std::filesystem::path& temporary_file) 
   }
   std::memcpy(armed_path.data(), path.c_str(), path.size() + 1);
   armed = 1;
+  handler_.emplace();
 }
 
 InterruptCleanup::~InterruptCleanup() {
+  handler_.reset();
   armed = 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <filesystem>
+#include <optional>
 
 namespace lrq::host {
 
@@ -45,7 +46,7 @@ class InterruptCleanup {
   InterruptCleanup& operator=(const InterruptCleanup&) = delete;
 
  private:
-  InterruptHandler handler_;
+  std::optional<InterruptHandler> handler_;  // installed once the path is armed
 };
 
 class InterruptErasesLine {
