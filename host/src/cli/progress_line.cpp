@@ -26,10 +26,9 @@ std::string pad_left(std::string text, std::size_t width) {
   return text;
 }
 
-// " 42%": the percent rounded down, so that 100% means done.
+// "42%": the percent rounded down, so that 100% means done.
 std::string percent_text(const ProgressSnapshot& snapshot) {
-  return pad_left(
-      std::to_string(static_cast<int>(std::floor(fraction_done(snapshot) * 100.0))) + "%", 4);
+  return std::to_string(static_cast<int>(std::floor(fraction_done(snapshot) * 100.0))) + "%";
 }
 
 std::string rate_text(const ProgressSnapshot& snapshot) {
@@ -102,7 +101,8 @@ std::string elide_middle(std::string_view text, std::size_t columns) {
 
 std::string render_progress_bar(const ProgressSnapshot& snapshot, std::size_t columns) {
   const std::size_t room = columns > 0 ? columns - 1 : 0;
-  const std::string head = format_clock(snapshot.elapsed) + " " + percent_text(snapshot);
+  const std::string head =
+      format_clock(snapshot.elapsed) + " " + pad_left(percent_text(snapshot), 4);
   const std::string rate = pad_left(rate_text(snapshot), 10);
   const std::string eta = "ETA " + eta_text(snapshot);
   const auto with_bar = [&](std::size_t bar) {
@@ -128,8 +128,7 @@ std::string render_progress_bar(const ProgressSnapshot& snapshot, std::size_t co
 }
 
 std::string render_progress_log_line(const ProgressSnapshot& snapshot) {
-  std::string line = "progress: " + format_clock(snapshot.elapsed) + "  " +
-                     percent_text(snapshot).substr(percent_text(snapshot).find_first_not_of(' '));
+  std::string line = "progress: " + format_clock(snapshot.elapsed) + "  " + percent_text(snapshot);
   if (snapshot.bytes_total > 0) line += " of " + format_bytes(snapshot.bytes_total);
   line += "  " + rate_text(snapshot) + "  ETA " + eta_text(snapshot);
   if (snapshot.layers_total > 0) {
