@@ -1,20 +1,56 @@
 #include "lrq/log.hpp"
 
+#include <atomic>
 #include <iostream>
 #include <mutex>
 #include <string>
 
 namespace lrq {
+namespace {
+
+int severity(LogLevel level) noexcept {
+  switch (level) {
+    case LogLevel::debug:
+      return 0;
+    case LogLevel::info:
+      return 1;
+    case LogLevel::warning:
+      return 2;
+    case LogLevel::error:
+      return 3;
+  }
+  return 3;
+}
+
+std::atomic<int> threshold{severity(LogLevel::info)};
+std::atomic<bool> erase_status_line{false};
+
+}  // namespace
 
 void log(LogLevel level, std::string_view message) {
+  if (!log_enabled(level)) return;
   static std::mutex mutex;
   std::string line;
-  if (level == LogLevel::warning) line = "warning: ";
-  if (level == LogLevel::error) line = "error: ";
+  if (erase_status_line.load()) line = "\r\033[K";
+  if (level == LogLevel::debug) line += "debug: ";
+  if (level == LogLevel::warning) line += "warning: ";
+  if (level == LogLevel::error) line += "error: ";
   line += message;
   line += '\n';
   const std::lock_guard lock(mutex);
   std::cerr << line << std::flush;
+}
+
+void set_log_threshold(LogLevel level) noexcept {
+  threshold.store(severity(level));
+}
+
+bool log_enabled(LogLevel level) noexcept {
+  return severity(level) >= threshold.load();
+}
+
+void set_log_erases_status_line(bool erase) noexcept {
+  erase_status_line.store(erase);
 }
 
 }  // namespace lrq

@@ -73,7 +73,14 @@ std::vector<fs::path> plugin_search_path(const PluginSearchSources& sources) {
     directories.add(sources.executable.parent_path() / ".." / "lib" / "lrq" / "plugins");
   }
   if (!sources.install_directory.empty()) directories.add(sources.install_directory);
-  return directories.take();
+  std::vector<fs::path> found = directories.take();
+  if (log_enabled(LogLevel::debug)) {
+    std::string listed;
+    for (const fs::path& directory : found)
+      listed += (listed.empty() ? "" : ", ") + directory.string();
+    log(LogLevel::debug, "plugin directories, in search order: " + listed);
+  }
+  return found;
 }
 
 std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& command_line) {

@@ -1,5 +1,6 @@
 #include "cli_test.hpp"
 
+#include <algorithm>
 #include <span>
 #include <vector>
 
@@ -35,6 +36,9 @@ HostRun CliTest::convert(const std::filesystem::path& input, const std::filesyst
   std::vector<std::string> arguments = {"run",      recipe,          "--input",    input.string(),
                                         "--output", output.string(), "--overwrite"};
   arguments.insert(arguments.end(), extra.begin(), extra.end());
+  if (std::find(extra.begin(), extra.end(), "--progress") == extra.end()) {
+    arguments.insert(arguments.end(), {"--progress", "none"});
+  }
   return run_host(arguments, options);
 }
 

@@ -31,7 +31,8 @@ class CliTest : public ::testing::Test {
 
   // `lrq-host run <recipe> --input <input> --output <output> --overwrite <extra...>` (tests convert
   // to the same file again and again); the recipe defaults to configs/example-fp8.yaml of the
-  // source tree.
+  // source tree. With `--progress none` unless `extra` has a --progress: tests compare standard
+  // error, where a slow machine would add progress lines.
   HostRun convert(const std::filesystem::path& input, const std::filesystem::path& output,
                   const std::vector<std::string>& extra = {}, const HostRunOptions& options = {},
                   const std::string& recipe = example_recipe());

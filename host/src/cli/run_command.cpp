@@ -8,8 +8,8 @@
 #include "cli/dry_run.hpp"
 #include "cli/output_target.hpp"
 #include "cli/profile_summary.hpp"
+#include "cli/progress_options.hpp"
 #include "cli/run_summary_json.hpp"
-#include "cli/terminal_progress.hpp"
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
 #include "pipeline/calibration_plan.hpp"
@@ -125,8 +125,7 @@ RunSubject subject_of(const PlannedRun& run) {
 int convert_planned(const PlannedRun& run, const po::variables_map& values, std::ostream& out) {
   const Recipe& recipe = run.recipe;
   const bool quiet = values["quiet"].as<bool>();
-  std::optional<TerminalProgress> progress;
-  if (!quiet) progress.emplace();
+  std::unique_ptr<ProgressDisplay> progress = progress_display(values);
   ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
                               static_cast<std::int64_t>(recipe.calib_samples)};
   settings.shard_size = recipe.shard_size;
@@ -137,7 +136,7 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   if (values["profile"].as<bool>() || profile_file) profiler.emplace(*run.backend.object);
   const ConversionResult result =
       convert(*run.input, run.plan, profiler ? profiler->backend() : *run.backend.object, settings,
-              std::filesystem::absolute(recipe.output), progress ? &*progress : nullptr);
+              std::filesystem::absolute(recipe.output), progress.get());
   progress.reset();
   std::optional<ConversionProfile> profile;
   if (profiler) profile = profiler->profile(result.seconds);
@@ -202,7 +201,8 @@ po::options_description conversion_options(const std::string& caption) {
       "set", po::value<std::vector<std::string>>()->composing(),
       "KEY=VALUE, e.g. format.scale=row or seed=7 (repeatable)")(
       "overwrite", po::bool_switch(), "replace the output file if it exists")(
-      "quiet,q", po::bool_switch(), "print only the output path")(
+      "quiet,q", po::bool_switch(),
+      "print only the output path: no progress or summary, messages from warnings up")(
       "profile", po::bool_switch(), "time each stage; print the profile and add it to the report")(
       "profile-json", po::value<std::string>(),
       "time each stage and write the profile to this JSON file (for lrq-host bench)")(
@@ -211,6 +211,7 @@ po::options_description conversion_options(const std::string& caption) {
       "json", po::bool_switch(),
       "print one JSON document instead: the plan with --dry-run, else the run's summary");
   add_plugin_dir_option(options);
+  add_progress_options(options);
   return options;
 }
 

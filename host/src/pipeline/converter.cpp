@@ -1,6 +1,8 @@
 #include "pipeline/converter.hpp"
 
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <set>
 
@@ -42,20 +44,39 @@ std::vector<const TensorPlan*> conversion_order(const ConversionPlan& plan) {
   return order;
 }
 
+std::uint64_t weight_bytes(const std::vector<const TensorPlan*>& layers) {
+  std::uint64_t bytes = 0;
+  for (const TensorPlan* layer : layers)
+    bytes += layer->entry->info.bytes();
+  return bytes;
+}
+
+// "converted double_blocks.0.img_mlp.0.weight [1024, 256] with fp8(scale=tensor) / rtn in 0.012 s"
+std::string describe(const TensorInfo& weight, const LayerOutcome& layer) {
+  std::array<char, 32> seconds{};
+  std::snprintf(seconds.data(), seconds.size(), "%.3f", layer.seconds);
+  return "converted " + weight.name + " " + shape_to_string(weight.shape) + " with " +
+         layer.format_label + " / " + layer.optimizer_label + " in " + seconds.data() + " s";
+}
+
 // Goes through the tensors of the plan in order on the calling thread: converts each quantized
 // layer with the weight the feed brings, and hands the tensors on to the output writer, one batch
 // per layer. What a layer made for later positions waits in `pending_`.
 class ConversionRun {
  public:
   ConversionRun(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
-                const ConversionSettings& settings, WeightFeed& weights, OutputWriter& output)
+                const ConversionSettings& settings, WeightFeed& weights, OutputWriter& output,
+                const std::vector<const TensorPlan*>& order, ConversionProgress* progress)
       : input_(input),
         plan_(plan),
         backend_(backend),
         settings_(settings),
         weights_(weights),
         output_(output),
-        calibration_(backend, settings.seed, settings.calib_samples) {}
+        calibration_(backend, settings.seed, settings.calib_samples),
+        layer_count_(order.size()),
+        layer_bytes_total_(weight_bytes(order)),
+        progress_(progress) {}
 
   // False when the run was stopped (another thread failed).
   bool run() {
@@ -74,6 +95,12 @@ class ConversionRun {
  private:
   bool convert(const TensorPlan& layer) {
     const Clock::time_point start = Clock::now();
+    const TensorInfo& weight = layer.entry->info;
+    if (progress_ != nullptr) {
+      progress_->layer_started(
+          {weight, converted_.size(), layer_count_, layer_bytes_before_, layer_bytes_total_});
+    }
+    layer_bytes_before_ += weight.bytes();
     std::optional<FedWeight> fed = weights_.next();
     if (!fed) return false;
     if (fed->layer != &layer) {
@@ -84,6 +111,7 @@ class ConversionRun {
     ConvertedLayer converted =
         convert_layer(input_, layer, std::move(*fed), backend_, settings_, calibration_);
     converted.outcome.seconds = seconds_since(start);
+    if (log_enabled(LogLevel::debug)) log(LogLevel::debug, describe(weight, converted.outcome));
     pending_.merge(converted.tensors);
     converted_.emplace(&layer, std::move(converted.outcome));
     return true;
@@ -110,6 +138,10 @@ class ConversionRun {
   CalibrationInputs calibration_;
   std::map<std::string, std::vector<std::byte>> pending_;
   std::map<const TensorPlan*, LayerOutcome> converted_;
+  const std::size_t layer_count_;
+  const std::uint64_t layer_bytes_total_;
+  std::uint64_t layer_bytes_before_ = 0;
+  ConversionProgress* progress_;
 };
 
 // Runs the conversion on this thread and the feed and writer on theirs (when streaming); the
@@ -119,8 +151,9 @@ std::vector<LayerOutcome> convert_tensors(const Checkpoint& input, const Convers
                                           OutputFiles& files, ConversionProgress* progress) {
   FirstFailure failure;
   OutputWriter output(input, plan, files, progress, settings.streaming, failure);
-  WeightFeed weights(input, conversion_order(plan), backend, settings.streaming, failure);
-  ConversionRun run(input, plan, backend, settings, weights, output);
+  const std::vector<const TensorPlan*> order = conversion_order(plan);
+  WeightFeed weights(input, order, backend, settings.streaming, failure);
+  ConversionRun run(input, plan, backend, settings, weights, output, order, progress);
   try {
     if (run.run()) return output.finish();
   } catch (...) {

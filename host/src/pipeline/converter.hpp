@@ -94,11 +94,23 @@ struct ConversionSettings {
   Metadata provenance = {};
 };
 
-// Told after every tensor of the input is written, for a progress display; when streaming, on the
-// writer thread.
+// A quantized layer whose conversion begins: the index-th (from 0) of `count` in conversion order,
+// after layers whose weights hold `bytes_before` of the layers' `bytes_total` bytes in the input.
+struct LayerStart {
+  const TensorInfo& weight;
+  std::size_t index = 0;
+  std::size_t count = 0;
+  std::uint64_t bytes_before = 0;
+  std::uint64_t bytes_total = 0;
+};
+
+// Told of a conversion's progress, for a progress display: layer_started on the conversion thread
+// as each quantized layer's conversion begins, and tensor_done after every tensor of the input is
+// written (when streaming, on the writer thread).
 class ConversionProgress {
  public:
   virtual ~ConversionProgress() = default;
+  virtual void layer_started(const LayerStart& layer) = 0;
   virtual void tensor_done(const LayerOutcome& tensor, std::size_t done, std::size_t total,
                            std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
 };

@@ -2,11 +2,9 @@
 
 #include <unistd.h>
 
-#include <array>
 #include <csignal>
 #include <cstring>
 #include <string>
-#include <vector>
 
 namespace lrq::host {
 namespace {
@@ -17,9 +15,13 @@ constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
 // ended by a NUL, the last by two. It changes only while `armed` is 0.
 std::vector<char> armed_paths;
 volatile std::sig_atomic_t armed = 0;
-std::array<struct sigaction, kSignals.size()> previous{};
+volatile std::sig_atomic_t erase_line = 0;
 
-extern "C" void remove_and_reraise(int signal_number) {
+extern "C" void clean_up_and_reraise(int signal_number) {
+  constexpr char kEraseLine[] = "\r\033[K";
+  if (erase_line != 0 && write(STDERR_FILENO, kEraseLine, sizeof kEraseLine - 1) < 0) {
+    // Nothing more can be done about standard error here.
+  }
   if (armed != 0) {
     for (const char* path = armed_paths.data(); *path != '\0'; path += std::strlen(path) + 1)
       unlink(path);
@@ -53,20 +55,28 @@ InterruptsHeldBack::~InterruptsHeldBack() {
   pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
 }
 
+InterruptHandler::InterruptHandler() {
+  struct sigaction action {};
+  action.sa_handler = &clean_up_and_reraise;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t i = 0; i < kSignals.size(); ++i)
+    sigaction(kSignals[i], &action, &previous_[i]);
+}
+
+InterruptHandler::~InterruptHandler() {
+  for (std::size_t i = 0; i < kSignals.size(); ++i)
+    sigaction(kSignals[i], &previous_[i], nullptr);
+}
+
 InterruptCleanup::InterruptCleanup(const std::vector<std::filesystem::path>& files) {
   armed_paths.assign(1, '\0');
   append_paths(files);
   armed = 1;
-  struct sigaction action {};
-  action.sa_handler = &remove_and_reraise;
-  sigemptyset(&action.sa_mask);
-  for (std::size_t i = 0; i < kSignals.size(); ++i)
-    sigaction(kSignals[i], &action, &previous[i]);
+  handler_.emplace();
 }
 
 InterruptCleanup::~InterruptCleanup() {
-  for (std::size_t i = 0; i < kSignals.size(); ++i)
-    sigaction(kSignals[i], &previous[i], nullptr);
+  handler_.reset();
   armed = 0;
 }
 
@@ -74,6 +84,14 @@ void InterruptCleanup::add(const std::vector<std::filesystem::path>& files) {
   armed = 0;
   append_paths(files);
   armed = 1;
+}
+
+InterruptErasesLine::InterruptErasesLine() {
+  erase_line = 1;
+}
+
+InterruptErasesLine::~InterruptErasesLine() {
+  erase_line = 0;
 }
 
 }  // namespace lrq::host

@@ -1,11 +1,14 @@
 // While an InterruptCleanup lives, SIGINT, SIGTERM and SIGHUP first remove the files it was given
 // (the outputs being written) and then end the process as the signal would have: an interrupted
-// run leaves nothing behind either.
+// run leaves nothing behind either. While an InterruptErasesLine lives, they first erase the status
+// line on standard error (a progress bar), so that the shell's prompt starts on a clean line.
 #pragma once
 
 #include <signal.h>
 
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 namespace lrq::host {
@@ -23,6 +26,19 @@ class InterruptsHeldBack {
   sigset_t previous_;
 };
 
+// The handler that does the above for SIGINT, SIGTERM and SIGHUP while it lives; the previous
+// handlers come back after.
+class InterruptHandler {
+ public:
+  InterruptHandler();
+  ~InterruptHandler();
+  InterruptHandler(const InterruptHandler&) = delete;
+  InterruptHandler& operator=(const InterruptHandler&) = delete;
+
+ private:
+  std::array<struct sigaction, 3> previous_{};
+};
+
 class InterruptCleanup {
  public:
   explicit InterruptCleanup(const std::vector<std::filesystem::path>& files);
@@ -32,6 +48,20 @@ class InterruptCleanup {
   void add(const std::vector<std::filesystem::path>& files);
   InterruptCleanup(const InterruptCleanup&) = delete;
   InterruptCleanup& operator=(const InterruptCleanup&) = delete;
+
+ private:
+  std::optional<InterruptHandler> handler_;  // installed once the paths are armed
+};
+
+class InterruptErasesLine {
+ public:
+  InterruptErasesLine();
+  ~InterruptErasesLine();
+  InterruptErasesLine(const InterruptErasesLine&) = delete;
+  InterruptErasesLine& operator=(const InterruptErasesLine&) = delete;
+
+ private:
+  InterruptHandler handler_;
 };
 
 }  // namespace lrq::host
