@@ -80,12 +80,12 @@ TEST_F(CliRun, WritesAPerLayerReportNextToTheOutput) {
   }
   EXPECT_EQ(quantized, 34u);
   const auto& provenance = report["provenance"];
-  EXPECT_EQ(provenance["lrq.version"], LRQ_VERSION);
-  EXPECT_EQ(provenance["lrq.seed"], "0");
-  EXPECT_EQ(provenance["lrq.plugins"]["format"]["int8_block"], LRQ_VERSION);
-  EXPECT_EQ(provenance["lrq.plugins"]["optimizer"]["rtn"], LRQ_VERSION);
-  EXPECT_EQ(provenance["lrq.plugins"]["backend"]["cpu"], LRQ_VERSION);
-  EXPECT_EQ(provenance["lrq.recipe"]["format"]["name"], "int8_block");
+  EXPECT_EQ(provenance["version"], LRQ_VERSION);
+  EXPECT_EQ(provenance["seed"], 0);
+  EXPECT_EQ(provenance["plugins"]["format"]["int8_block"], LRQ_VERSION);
+  EXPECT_EQ(provenance["plugins"]["optimizer"]["rtn"], LRQ_VERSION);
+  EXPECT_EQ(provenance["plugins"]["backend"]["cpu"], LRQ_VERSION);
+  EXPECT_EQ(provenance["recipe"]["format"]["name"], "int8_block");
   const auto page_file = file("out.report.html");
   EXPECT_TRUE(contains(read_file(page_file), "<svg class=\"chart\"")) << page_file;
 
@@ -154,9 +154,11 @@ TEST_F(CliRun, InspectShowsQuantizedLayersAndTheirFormats) {
   const HostRun json_run = run_host({"inspect", output.string(), "--json"});
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   const auto json = nlohmann::json::parse(json_run.out);
+  EXPECT_EQ(json["kind"], "inspect");
+  EXPECT_EQ(json["schema_version"], 1);
   ASSERT_EQ(json["quantized_layers"].size(), 34u);
   const auto& layer = json["quantized_layers"][0];
-  EXPECT_EQ(layer["format"], "int8_blockwise");
+  EXPECT_EQ(layer["comfy_format"], "int8_blockwise");
   EXPECT_EQ(layer["comfy_quant"]["group_size"], 128);
   EXPECT_EQ(layer["stock_comfyui"], false);
   EXPECT_EQ(layer["weight"]["dtype"], "I8");
@@ -173,7 +175,7 @@ TEST_F(CliRun, InspectSaysWhereBlockScaledFormatsLoad) {
     EXPECT_FALSE(contains(text.out, "PR #10864")) << text.out;
     const auto json = nlohmann::json::parse(run_host({"inspect", output.string(), "--json"}).out);
     const auto& layer = json["quantized_layers"][0];
-    EXPECT_EQ(layer["format"], format);
+    EXPECT_EQ(layer["comfy_format"], format);
     EXPECT_EQ(layer["stock_comfyui"], true);
     if (format == "nvfp4") {
       EXPECT_EQ(layer["comfyui_builds"], "stock");

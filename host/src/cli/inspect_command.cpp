@@ -6,6 +6,7 @@
 #include "cli/provenance_view.hpp"
 #include "cli/text_table.hpp"
 #include "lrq/error.hpp"
+#include "pipeline/json_document.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/stored_layers.hpp"
 
@@ -39,28 +40,25 @@ nlohmann::ordered_json part_json(const StoredLayer& layer, const std::string& su
 
 void print_json(const Checkpoint& file, const std::vector<StoredQuantizedLayer>& layers,
                 std::ostream& out) {
-  nlohmann::ordered_json json;
+  Json json = json_document("inspect");
   json["file"] = file.path().string();
   json["bytes"] = file.file_size();
-  json["shards"] = nlohmann::ordered_json::array();
+  json["shards"] = Json::array();
   for (const SafetensorsReader& shard : file.shards())
     json["shards"].push_back(shard.path().string());
-  json["metadata"] = nlohmann::ordered_json::object();
+  json["metadata"] = Json::object();
   for (const auto& [key, value] : file.metadata())
     json["metadata"][key] = value;
   json["provenance"] = provenance_json(file.metadata());
-  json["tensors"] = nlohmann::ordered_json::array();
-  for (const SafetensorsEntry* entry : file.entries()) {
-    json["tensors"].push_back({{"name", entry->info.name},
-                               {"dtype", safetensors_name(entry->info.dtype)},
-                               {"shape", entry->info.shape}});
-  }
+  json["tensors"] = Json::array();
+  for (const SafetensorsEntry* entry : file.entries())
+    json["tensors"].push_back(tensor_json(entry->info));
   json["quantized_layers"] = nlohmann::ordered_json::array();
   for (const StoredQuantizedLayer& stored : layers) {
     nlohmann::ordered_json layer = {{"prefix", stored.layer.prefix}};
     layer["config_source"] = stored.config_source;
     if (stored.config) {
-      layer["format"] = stored.config->format;
+      layer["comfy_format"] = stored.config->format;
       layer["comfy_quant"] = nlohmann::ordered_json::parse(stored.layer.comfy_quant_json);
       layer["stock_comfyui"] = loads_in_stock_comfyui(stored.config->format);
       layer["comfyui_builds"] = comfyui_builds(stored.config->format);

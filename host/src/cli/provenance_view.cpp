@@ -10,18 +10,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const std::string* entry(const Metadata& metadata, std::string_view key) {
-  const auto found = std::find_if(metadata.begin(), metadata.end(),
-                                  [&](const auto& pair) { return pair.first == key; });
-  return found == metadata.end() ? nullptr : &found->second;
-}
-
-Json parsed(const std::string* value) {
-  if (value == nullptr) return nullptr;
-  Json json = Json::parse(*value, nullptr, false);
-  return json.is_discarded() ? Json(*value) : json;
-}
-
 // "format fp8 0.1.0, optimizer rtn 0.1.0, ..."
 std::string plugins_text(const Json& plugins) {
   if (!plugins.is_object()) return plugins.is_string() ? plugins.get<std::string>() : "-";
@@ -37,19 +25,6 @@ std::string plugins_text(const Json& plugins) {
 }
 
 }  // namespace
-
-Json provenance_json(const Metadata& metadata) {
-  if (std::none_of(metadata.begin(), metadata.end(),
-                   [](const auto& pair) { return is_provenance_key(pair.first); })) {
-    return nullptr;
-  }
-  const std::string* version = entry(metadata, "lrq.version");
-  const std::string* seed = entry(metadata, "lrq.seed");
-  return {{"version", version ? Json(*version) : Json(nullptr)},
-          {"seed", parsed(seed)},
-          {"plugins", parsed(entry(metadata, "lrq.plugins"))},
-          {"recipe", parsed(entry(metadata, "lrq.recipe"))}};
-}
 
 void print_provenance(const Metadata& metadata, std::ostream& out) {
   const Json json = provenance_json(metadata);

@@ -1,5 +1,6 @@
 #include "pipeline/provenance.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -10,6 +11,18 @@ namespace lrq::host {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+const std::string* entry(const Metadata& metadata, std::string_view key) {
+  const auto found = std::find_if(metadata.begin(), metadata.end(),
+                                  [&](const auto& pair) { return pair.first == key; });
+  return found == metadata.end() ? nullptr : &found->second;
+}
+
+Json parsed(const std::string* value) {
+  if (value == nullptr) return nullptr;
+  Json json = Json::parse(*value, nullptr, false);
+  return json.is_discarded() ? Json(*value) : json;
+}
 
 void reduce_to_file_name(Json& value) {
   if (value.is_string())
@@ -74,6 +87,19 @@ Metadata with_provenance(Metadata metadata, const Metadata& provenance) {
   std::erase_if(metadata, [](const auto& entry) { return is_provenance_key(entry.first); });
   metadata.insert(metadata.end(), provenance.begin(), provenance.end());
   return metadata;
+}
+
+Json provenance_json(const Metadata& metadata) {
+  if (std::none_of(metadata.begin(), metadata.end(),
+                   [](const auto& pair) { return is_provenance_key(pair.first); })) {
+    return nullptr;
+  }
+  const std::string* version = entry(metadata, "lrq.version");
+  const std::string* seed = entry(metadata, "lrq.seed");
+  return {{"version", version ? Json(*version) : Json(nullptr)},
+          {"seed", parsed(seed)},
+          {"plugins", parsed(entry(metadata, "lrq.plugins"))},
+          {"recipe", parsed(entry(metadata, "lrq.recipe"))}};
 }
 
 }  // namespace lrq::host

@@ -1,6 +1,7 @@
 // How an output file was made, recorded in its `__metadata__` under keys that begin with "lrq.".
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,11 @@ bool is_provenance_key(std::string_view key) noexcept;
 // differ.
 Metadata provenance_metadata(const Recipe& recipe, const PluginRegistry& registry,
                              const QuantizationRoutes& routes, const std::string& profile);
+
+// {"version", "seed", "plugins", "recipe"} of the "lrq." entries of `metadata`, the JSON ones
+// parsed (a value that is not JSON stays a string, an absent one is null); null when there are
+// none. What `inspect --json` and the report give as "provenance".
+nlohmann::ordered_json provenance_json(const Metadata& metadata);
 
 // `metadata` without its "lrq." entries (an input made by lrq), then `provenance`.
 Metadata with_provenance(Metadata metadata, const Metadata& provenance);

@@ -3,6 +3,7 @@
 #include "pipeline/atomic_file.hpp"
 #include "pipeline/json_file.hpp"
 #include "pipeline/output_shards.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/verdict.hpp"
 #include "profile/profile_json.hpp"
 #include "report/html_report.hpp"
@@ -54,14 +55,6 @@ Json ratio_json(const RatioSummary& summary) {
 
 Json path_or_null(const std::string& path) {
   return path.empty() ? Json(nullptr) : Json(path);
-}
-
-Json provenance_json(const Metadata& provenance) {
-  Json json = Json::object();
-  for (const auto& [key, value] : provenance) {
-    json[key] = value.starts_with('{') ? Json::parse(value) : Json(value);
-  }
-  return json;
 }
 
 }  // namespace

@@ -44,8 +44,7 @@ std::filesystem::path report_path(const std::filesystem::path& output);
 // <directory>/<stem>.report.html beside the JSON report `report`.
 std::filesystem::path html_report_path(const std::filesystem::path& report);
 
-// With the profile of a profiled run. The provenance entries whose values are JSON objects
-// (lrq.recipe, lrq.plugins) are given parsed.
+// With the profile of a profiled run; "provenance" as provenance_json gives it.
 nlohmann::ordered_json report_json(const ReportContext& context, const ConversionResult& result,
                                    const ConversionProfile* profile = nullptr);
 

@@ -151,7 +151,7 @@ std::string header_html(const Json& report, const std::vector<ReportLayer>& laye
                      {"optimizer", plugin_text(report, "optimizer")},
                      {"model profile", text_at(report, "model")},
                      {"backend", plugin_text(report, "backend")},
-                     {"lrq version", provenance_value(report, "lrq.version")},
+                     {"lrq version", provenance_value(report, "version")},
                      {"tensors", counts},
                      {"seconds", format_fixed(report.value("seconds", 0.0), 2)}});
 }

@@ -55,7 +55,7 @@ Json report_with(Json layers, Json verdict) {
           {"seconds", 1.5},
           {"verdict", std::move(verdict)},
           {"layers", std::move(layers)},
-          {"provenance", {{"lrq.version", "9.8.7"}, {"lrq.seed", "7"}}}};
+          {"provenance", {{"version", "9.8.7"}, {"seed", 7}}}};
 }
 
 TEST(HtmlText, EscapesWhatCouldOpenATagOrEndAnAttribute) {

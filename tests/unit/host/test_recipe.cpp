@@ -219,7 +219,8 @@ TEST_F(RecipeTest, BadSetAssignmentsAreErrors) {
        "command line (--set formt.scale=row): unknown section 'formt' (did you mean 'format'?)"},
       {"sed=3",
        "command line (--set sed=3): cannot set 'sed' (did you mean 'seed'?); use input, "
-       "output, seed, calib_samples, bias_correction, reference_compat, report, shard_size, overwrite or "
+       "output, seed, calib_samples, bias_correction, reference_compat, report, shard_size, "
+       "overwrite or "
        "SECTION.OPTION"},
       {"calib_samples=0",
        "command line (--set calib_samples=0): 'calib_samples' must be an integer of at least 1, "
