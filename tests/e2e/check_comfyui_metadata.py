@@ -3,7 +3,7 @@
 
 ComfyUI applies every entry of the `_quantization_metadata` header over the tensors: it writes
 `<layer>.comfy_quant` from the entry, and the layer is then loaded as a quantized one, which needs a
-quantized weight and the format's scales (spec/comfyui-format.md sections 1 and 4). An input whose
+quantized weight and the format's scales (docs/comfyui-format.md). An input whose
 header names a layer lrq keeps in high precision (tiny-flux's `final_layer.linear`, which the flux
 profile keeps) and a layer the file lacks is converted with `lrq-host quantize`; this script then
 reads the input and the output the way ComfyUI reads that header, with its own code, and requires

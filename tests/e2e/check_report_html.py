@@ -221,7 +221,7 @@ def convert(work, host, recipe, optimizer):
                            check=True, stdout=subprocess.DEVNULL)
             settings += ["--set", f"calibration.{name}={stats}"]
     subprocess.run([host, "run", recipe, "--input", str(model), "--output", str(converted),
-                    "--quiet", "--optimizer", optimizer, *settings],
+                    "--quiet", "--overwrite", "--optimizer", optimizer, *settings],
                    check=True, stdout=subprocess.DEVNULL)
     report = work / "converted.report.json"
     page = work / "converted.report.html"

@@ -100,12 +100,12 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   apply_overrides(recipe, overrides_from(values));
   require_input(recipe);
   load_recipe_plugins(recipe, plugin_directories(values), run.registry);
-  settle_output(recipe, run.registry);
+  run.input.emplace(recipe.input);
+  settle_output(recipe, run.registry, *run.input);
   if (dry_run) log(LogLevel::info, "output: " + recipe.output.string());
   run.backend = configure_backend(recipe, run.registry,
                                   dry_run ? BackendUse::not_needed : BackendUse::needed);
   run.routes = configure_routes(recipe, run.registry);
-  run.input.emplace(recipe.input);
   run.profile = select_profile(recipe, run.registry, model_index(*run.input));
   run.plan = make_plan(*run.input, run.profile, run.routes, recipe.bias_correction);
   CalibrationSettings calibration = recipe.calibration;
@@ -115,7 +115,7 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   if (dry_run && (run.calibration.inputs || run.calibration.holdout)) {
     log(LogLevel::info, "calibration: " + describe_calibration(run.calibration, run.coverage));
   }
-  if (dry_run) check_output_path(recipe.output, *run.input);
+  if (dry_run) check_output_path(recipe.output);
 }
 
 RunSubject subject_of(const PlannedRun& run) {

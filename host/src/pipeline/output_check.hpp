@@ -12,8 +12,8 @@ namespace lrq::host {
 void refuse_overwriting_input(const std::filesystem::path& output, const Checkpoint& input);
 
 // Opens, and removes again, the temporary file the run would write beside `output`: throws
-// lrq::Error naming the path when it is one of the input's files (usage), a directory (usage), or
-// its directory is missing or not writable (i/o), exactly as the run would.
-void check_output_path(const std::filesystem::path& output, const Checkpoint& input);
+// lrq::Error naming the path when it is a directory (usage), or its directory is missing or not
+// writable (i/o), exactly as the run would.
+void check_output_path(const std::filesystem::path& output);
 
 }  // namespace lrq::host
