@@ -59,7 +59,9 @@ TEST_F(CliRun, WritesAPerLayerReportNextToTheOutput) {
   const HostRun run = convert(tiny_model(), output, {"--format", "int8_block"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto report_file = file("out.report.json");
-  EXPECT_TRUE(contains(run.out, "report: " + report_file.string())) << run.out;
+  EXPECT_TRUE(contains(run.out,
+                       "report: " + report_file.string() + ", " + file("out.report.html").string()))
+      << run.out;
   const auto report = nlohmann::json::parse(read_file(report_file));
   EXPECT_EQ(report["output"], output.string());
   EXPECT_EQ(report["reference_compat"], false);

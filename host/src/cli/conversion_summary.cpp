@@ -5,6 +5,7 @@
 
 #include "cli/text_table.hpp"
 #include "lrq/comfy_quant.hpp"
+#include "pipeline/report.hpp"
 #include "pipeline/verdict.hpp"
 #include "recipe/suggest.hpp"
 
@@ -110,7 +111,10 @@ void print_conversion_summary(const RunDescription& run, const ConversionResult&
     for (const OptimizerVerdict& verdict : judged)
       out << "  " << verdict_line(verdict) << '\n';
   }
-  if (run.report) out << "report: " << run.report->string() << '\n';
+  if (run.report) {
+    out << "report: " << run.report->string() << ", " << html_report_path(*run.report).string()
+        << '\n';
+  }
   out << "output: " << result.output.string() << '\n';
 }
 
