@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include "pipeline/shard_index.hpp"
+
 namespace lrq::host {
 namespace {
 
@@ -33,14 +35,12 @@ std::string without_dtype_tag(std::string stem) {
   return stem;
 }
 
-constexpr std::string_view kIndexSuffix = ".safetensors.index.json";
-
 // Where the model lies and what it is called: a file's directory and stem; an index's directory
 // and the name before ".safetensors.index.json"; a directory of shards's parent and its own name.
 std::pair<std::filesystem::path, std::string> model_name(const std::filesystem::path& input) {
   const std::string file = input.filename().string();
-  if (file.size() > kIndexSuffix.size() && file.ends_with(kIndexSuffix)) {
-    return {input.parent_path(), file.substr(0, file.size() - kIndexSuffix.size())};
+  if (file.size() > kShardIndexSuffix.size() && file.ends_with(kShardIndexSuffix)) {
+    return {input.parent_path(), file.substr(0, file.size() - kShardIndexSuffix.size())};
   }
   std::error_code ignored;
   if (std::filesystem::is_directory(input, ignored)) {
