@@ -393,7 +393,9 @@ struct SafetensorsReader::Mapping {
 
 SafetensorsReader::SafetensorsReader(const std::filesystem::path& path)
     : path_(path), mapping_(std::make_unique<Mapping>()) {
-  mapping_->fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO is refused below instead of waiting for a writer; it changes nothing for a
+  // regular file.
+  mapping_->fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (mapping_->fd < 0) fail_io(path_, "cannot open");
   struct stat status {};
   if (fstat(mapping_->fd, &status) != 0) fail_io(path_, "cannot stat");

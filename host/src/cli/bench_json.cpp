@@ -48,7 +48,7 @@ void print_bench_json(const BenchSummary& summary, const std::vector<BenchRun>& 
   json["backends"] = Json::array();
   for (const BenchRun& run : runs)
     json["backends"].push_back(backend_json(run));
-  out << json.dump(2) << '\n';
+  out << json_text(json) << '\n';
 }
 
 }  // namespace lrq::host

@@ -55,7 +55,7 @@ void print_dry_run_json(const RunSubject& subject, const ConversionPlan& plan, s
     json["tensors"].push_back(std::move(entry));
   }
   json["counts"] = count_actions(plan).json();
-  out << json.dump(2) << '\n';
+  out << json_text(json) << '\n';
 }
 
 }  // namespace lrq::host

@@ -3,6 +3,7 @@
 #include "cli/text_table.hpp"
 #include "lrq/error.hpp"
 #include "models/synthetic_model.hpp"
+#include "pipeline/file_identity.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -41,6 +42,9 @@ int generate_command(const Arguments& arguments, std::ostream& out) {
   }
   const SyntheticModel model = synthetic_model(values["model"].as<std::string>());
   const std::filesystem::path output = values["output"].as<std::string>();
+  CommandFiles files;
+  files.writes(output, "the output");
+  files.check();
   write_synthetic_model(model, parse_dtype(values["dtype"].as<std::string>()),
                         values["seed"].as<std::uint64_t>(), output);
   out << "wrote " << model.name << " (" << model.tensors.size() << " tensors, "

@@ -70,7 +70,7 @@ void print_json(const Checkpoint& file, const std::vector<StoredQuantizedLayer>&
     }
     json["quantized_layers"].push_back(std::move(layer));
   }
-  out << json.dump(2) << '\n';
+  out << json_text(json) << '\n';
 }
 
 void print_text(const Checkpoint& file, const std::vector<StoredQuantizedLayer>& layers,

@@ -59,7 +59,7 @@ void print_json(const PluginRegistry& registry,
   for (const PluginRejection& rejection : registry.rejections()) {
     json["rejected"].push_back({{"path", rejection.path.string()}, {"reason", rejection.reason}});
   }
-  out << json.dump(2) << '\n';
+  out << json_text(json) << '\n';
 }
 
 void print_options(const PluginRegistry& registry, std::ostream& out) {

@@ -101,7 +101,7 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   require_input(recipe);
   load_recipe_plugins(recipe, plugin_directories(values), run.registry);
   run.input.emplace(recipe.input);
-  settle_output(recipe, run.registry, *run.input);
+  settle_output(recipe, run.registry);
   if (dry_run) log(LogLevel::info, "output: " + recipe.output.string());
   run.backend = configure_backend(recipe, run.registry,
                                   dry_run ? BackendUse::not_needed : BackendUse::needed);
@@ -115,6 +115,9 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   if (dry_run && (run.calibration.inputs || run.calibration.holdout)) {
     log(LogLevel::info, "calibration: " + describe_calibration(run.calibration, run.coverage));
   }
+  check_conversion_files(recipe, *run.input, run.plan,
+                         optional_value<std::string>(values, "recipe"),
+                         optional_value<std::string>(values, "profile-json"));
   if (dry_run) check_output_path(recipe.output);
 }
 

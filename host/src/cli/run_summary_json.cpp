@@ -1,5 +1,6 @@
 #include "cli/run_summary_json.hpp"
 
+#include "pipeline/json_document.hpp"
 #include "pipeline/report.hpp"
 #include "profile/profile_json.hpp"
 
@@ -17,7 +18,7 @@ void print_run_json(const RunSubject& subject, const ConversionResult& result,
                {"seconds", result.seconds},
                {"verdict", verdict_json(result.layers)}});
   if (profile != nullptr) json["profile"] = profile_json(*profile);
-  out << json.dump(2) << '\n';
+  out << json_text(json) << '\n';
 }
 
 }  // namespace lrq::host

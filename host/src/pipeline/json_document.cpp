@@ -36,6 +36,10 @@ Json json_document(std::string_view kind) {
   return {{"schema_version", kJsonSchemaVersion}, {"kind", kind}, {"lrq_version", LRQ_VERSION}};
 }
 
+std::string json_text(const Json& json, int indent) {
+  return json.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 Json number_or_null(double value) {
   return std::isnan(value) ? Json(nullptr) : Json(value);
 }

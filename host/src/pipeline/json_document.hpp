@@ -23,6 +23,11 @@ inline constexpr int kJsonSchemaVersion = 1;
 // {"schema_version": 1, "kind": kind, "lrq_version": "0.1.0"}, the start of every document.
 Json json_document(std::string_view kind);
 
+// The text of a document or value, indented by `indent` spaces (-1: on one line). The one place
+// lrq-host turns JSON into text: bytes that are not UTF-8 (a file name's, a plugin's string) become
+// U+FFFD, so no name makes a writer fail.
+std::string json_text(const Json& json, int indent = 2);
+
 // A number, or null for NaN (not computed).
 Json number_or_null(double value);
 

@@ -4,12 +4,13 @@
 
 #include "lrq/error.hpp"
 #include "pipeline/atomic_file.hpp"
+#include "pipeline/json_document.hpp"
 
 namespace lrq::host {
 
 void write_json_file(const std::filesystem::path& path, const nlohmann::ordered_json& json,
                      const std::string& what) {
-  write_file_atomically(path, json.dump(2) + '\n', what);
+  write_file_atomically(path, json_text(json) + '\n', what);
 }
 
 nlohmann::json read_json_file(const std::filesystem::path& path) {

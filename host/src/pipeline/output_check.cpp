@@ -5,15 +5,16 @@
 
 namespace lrq::host {
 
+void add_input_files(CommandFiles& files, const Checkpoint& input) {
+  for (const std::filesystem::path& file : input.files())
+    files.reads(file, "the input checkpoint");
+}
+
 void refuse_overwriting_input(const std::filesystem::path& output, const Checkpoint& input) {
-  for (const std::filesystem::path& file : input.files()) {
-    std::error_code error;
-    if (std::filesystem::exists(output, error) &&
-        std::filesystem::equivalent(output, file, error)) {
-      throw Error(ErrorCategory::usage,
-                  output.string() + ": refusing to overwrite the input file " + file.string());
-    }
-  }
+  CommandFiles files;
+  add_input_files(files, input);
+  files.writes(output, "the output");
+  files.check();
 }
 
 void check_output_path(const std::filesystem::path& output) {

@@ -5,12 +5,11 @@
 #include <set>
 
 #include "lrq/version.hpp"
+#include "pipeline/json_document.hpp"
 #include "recipe/recipe_json.hpp"
 
 namespace lrq::host {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 const std::string* entry(const Metadata& metadata, std::string_view key) {
   const auto found = std::find_if(metadata.begin(), metadata.end(),
@@ -74,9 +73,9 @@ Json plugins_json(const Recipe& recipe, const PluginRegistry& registry,
 Metadata provenance_metadata(const Recipe& recipe, const PluginRegistry& registry,
                              const QuantizationRoutes& routes, const std::string& profile) {
   return {{"lrq.version", LRQ_VERSION},
-          {"lrq.recipe", recorded_recipe(recipe, registry).dump()},
+          {"lrq.recipe", json_text(recorded_recipe(recipe, registry), -1)},
           {"lrq.seed", std::to_string(recipe.seed)},
-          {"lrq.plugins", plugins_json(recipe, registry, routes, profile).dump()}};
+          {"lrq.plugins", json_text(plugins_json(recipe, registry, routes, profile), -1)}};
 }
 
 bool is_provenance_key(std::string_view key) noexcept {

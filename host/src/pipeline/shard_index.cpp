@@ -7,6 +7,7 @@
 
 #include "lrq/error.hpp"
 #include "lrq/safetensors.hpp"
+#include "pipeline/file_identity.hpp"
 
 namespace lrq::host {
 namespace {
@@ -20,6 +21,7 @@ constexpr int kMaxDepth = 64;  // a valid index nests 2 deep
 }
 
 std::string read_text(const std::filesystem::path& path) {
+  require_regular_input(path, ErrorCategory::input);
   std::error_code error;
   const std::uintmax_t size = std::filesystem::file_size(path, error);
   if (error) fail(path, "cannot read the index: " + error.message());

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "lrq/error.hpp"
+#include "pipeline/file_identity.hpp"
 #include "recipe/calibration_section.hpp"
 #include "recipe/layer_overrides.hpp"
 #include "recipe/settings.hpp"
@@ -164,9 +165,10 @@ const std::vector<std::string>& recipe_keys() {
 }
 
 Recipe load_recipe(const std::filesystem::path& path) {
-  std::error_code error_code;
-  if (std::filesystem::is_directory(path, error_code)) {
-    throw Error(ErrorCategory::recipe, path.string() + ": is a directory, not a recipe file");
+  // Not opened: a FIFO would wait for a writer forever.
+  const std::string kind = non_regular_kind(path);
+  if (!kind.empty()) {
+    throw Error(ErrorCategory::recipe, path.string() + ": is " + kind + ", not a recipe file");
   }
   YAML::Node root;
   try {
