@@ -134,6 +134,19 @@ TEST_F(CliHostilePaths, NoFileWrittenMayBeAFileReadWhateverNameLeadsThere) {
   }
 }
 
+TEST_F(CliHostilePaths, BenchWritesNoFileOverItsWorkload) {
+  const fs::path model = tiny_model();
+  const fs::path work = file("work");
+  fs::create_directory(work);
+  fs::create_symlink(model, work / "bench.yaml");
+  expect_refused({"bench", model.string(), "--work", work.string(), "--repeat", "1"}, kUsage,
+                 {work / "bench.yaml", model}, {model});
+  fs::remove(work / "bench.yaml");
+  fs::create_symlink(model, work / (model.stem().string() + "-cpu.log"));
+  expect_refused({"bench", model.string(), "--work", work.string(), "--repeat", "1"}, kUsage,
+                 {work / (model.stem().string() + "-cpu.log"), model}, {model});
+}
+
 TEST_F(CliHostilePaths, EachShardAndTheIndexOfAShardedInputAreInputs) {
   const fs::path sharded = file("sharded.safetensors");
   const HostRun split = convert(tiny_model(), sharded, {"--shard-size", "5000000", "--quiet"});

@@ -12,6 +12,7 @@
 #include "lrq/log.hpp"
 #include "lrq/safetensors.hpp"
 #include "models/synthetic_model.hpp"
+#include "pipeline/file_identity.hpp"
 #include "profile/io_floor.hpp"
 #include "recipe/suggest.hpp"
 
@@ -60,6 +61,9 @@ Workload prepare_workload(const std::string& argument, const fs::path& work) {
   const SyntheticModel model = synthetic_model(argument);
   const fs::path path = work / (model.name + ".safetensors");
   if (!is_workload(path, model.name)) {
+    CommandFiles files;
+    files.writes(path, "the workload");
+    files.check();
     log(LogLevel::info, "generating " + model.name + " into " + path.string() + " ...");
     write_synthetic_model(model, DType::BF16, 0, path);
   }
@@ -96,8 +100,12 @@ std::vector<std::string> run_arguments(const po::variables_map& values) {
   return arguments;
 }
 
-fs::path write_recipe(const fs::path& work) {
+fs::path write_recipe(const fs::path& work, const fs::path& workload) {
   const fs::path path = work / "bench.yaml";
+  CommandFiles files;
+  files.reads(workload, "the workload");
+  files.writes(path, "the bench recipe");
+  files.check();
   std::ofstream recipe(path, std::ios::trunc);
   // generic, not auto: every run converts the same layers whichever profiles are installed.
   recipe << "# Written by lrq-host bench; the command line of each run names the plugins.\n"
@@ -152,7 +160,7 @@ int bench_command(const Arguments& arguments, std::ostream& out) {
   const Workload workload = prepare_workload(values["workload"].as<std::string>(), work);
   const BenchSetup setup{fs::read_symlink("/proc/self/exe"),
                          work,
-                         write_recipe(work),
+                         write_recipe(work, workload.path),
                          workload.path,
                          run_arguments(values),
                          repeat,

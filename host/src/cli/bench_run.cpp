@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "pipeline/file_identity.hpp"
 #include "pipeline/report.hpp"
 #include "profile/profile_json.hpp"
 
@@ -82,6 +83,12 @@ BenchRun run_bench(const BenchSetup& setup, const PluginRegistry& registry,
   if (!run.problem.empty()) return run;
   run.available = true;
   const RunFiles files = files_for(setup, backend);
+  // The runs check what they write themselves; the log is opened here.
+  CommandFiles checked;
+  checked.reads(setup.input, "the workload");
+  checked.reads(setup.recipe, "the bench recipe");
+  checked.writes(files.log, "the log");
+  checked.check();
   std::vector<std::string> arguments = {"run",
                                         setup.recipe.string(),
                                         "--input",

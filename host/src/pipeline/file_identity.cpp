@@ -29,18 +29,25 @@ bool same_file(const struct stat& a, const struct stat& b) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-// Where a file to write would be: itself when it exists, else the name with the links and ".."
-// of its directories resolved.
-bool same_target(const fs::path& a, const fs::path& b) {
-  const std::optional<struct stat> first = status_of(a);
-  const std::optional<struct stat> second = status_of(b);
-  if (first || second) return first && second && same_file(*first, *second);
-  std::error_code error;
-  const fs::path resolved_a = fs::weakly_canonical(fs::absolute(a), error);
-  if (error) return false;
-  const fs::path resolved_b = fs::weakly_canonical(fs::absolute(b), error);
-  return !error && resolved_a == resolved_b;
-}
+// Where a file to write goes: the file itself when it exists, else its name with the links and
+// ".." of its directories resolved (empty when that fails).
+struct Target {
+  std::optional<struct stat> status;
+  fs::path resolved;
+
+  explicit Target(const fs::path& path) : status(status_of(path)) {
+    std::error_code error;
+    if (!status) resolved = fs::weakly_canonical(fs::absolute(path, error), error);
+    if (error) resolved.clear();
+  }
+
+  bool same_as(const Target& other) const {
+    if (status || other.status) {
+      return status && other.status && same_file(*status, *other.status);
+    }
+    return !resolved.empty() && resolved == other.resolved;
+  }
+};
 
 }  // namespace
 
@@ -63,26 +70,29 @@ void CommandFiles::writes(const fs::path& path, std::string role) {
 }
 
 void CommandFiles::check() const {
-  for (auto file = written_.begin(); file != written_.end(); ++file) {
-    const std::optional<struct stat> status = status_of(file->path);
-    if (status && !S_ISREG(status->st_mode)) {
-      throw Error(ErrorCategory::usage, file->path.string() + ": " + file->role + " is " +
-                                            kind_of(status->st_mode) +
+  std::vector<std::optional<struct stat>> read_status;
+  for (const Named& input : read_)
+    read_status.push_back(status_of(input.path));
+  std::vector<Target> targets;
+  for (const Named& file : written_) {
+    const Target& target = targets.emplace_back(file.path);
+    if (target.status && !S_ISREG(target.status->st_mode)) {
+      throw Error(ErrorCategory::usage, file.path.string() + ": " + file.role + " is " +
+                                            kind_of(target.status->st_mode) +
                                             ", not a regular file; refusing to write through it");
     }
-    for (const Named& input : read_) {
-      const std::optional<struct stat> input_status = status_of(input.path);
-      if (status && input_status && same_file(*status, *input_status)) {
+    for (std::size_t i = 0; i < read_.size(); ++i) {
+      if (target.status && read_status[i] && same_file(*target.status, *read_status[i])) {
         throw Error(ErrorCategory::usage,
-                    file->path.string() + ": refusing to overwrite the input file " +
-                        input.path.string() + " (" + input.role + ") with " + file->role);
+                    file.path.string() + ": refusing to overwrite the input file " +
+                        read_[i].path.string() + " (" + read_[i].role + ") with " + file.role);
       }
     }
-    for (auto earlier = written_.begin(); earlier != file; ++earlier) {
-      if (same_target(earlier->path, file->path)) {
-        throw Error(ErrorCategory::usage, file->path.string() + ": refusing to write " +
-                                              file->role + " over " + earlier->role + " " +
-                                              earlier->path.string() + " (the same file)");
+    for (std::size_t i = 0; i + 1 < targets.size(); ++i) {
+      if (targets[i].same_as(target)) {
+        throw Error(ErrorCategory::usage, file.path.string() + ": refusing to write " + file.role +
+                                              " over " + written_[i].role + " " +
+                                              written_[i].path.string() + " (the same file)");
       }
     }
   }
