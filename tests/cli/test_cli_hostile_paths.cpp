@@ -117,6 +117,13 @@ TEST_F(CliHostilePaths, NoFileWrittenMayBeAFileReadWhateverNameLeadsThere) {
     // The profile JSON given as the input, or as the recipe.
     expect_refused(with({"--profile-json", model.string()}), kUsage, {model}, {model, recipe});
     expect_refused(with({"--profile-json", recipe.string()}), kUsage, {recipe}, {model, recipe});
+    // The profile JSON a plugin file the run loads (a copy, which --plugin-dir puts first).
+    const fs::path plugin = file("liblrq-format-fp8.so");
+    if (!fs::exists(plugin)) {
+      fs::copy_file(fs::path(LRQ_TEST_PLUGIN_DIRECTORY) / plugin.filename(), plugin);
+    }
+    expect_refused(with({"--plugin-dir", directory().string(), "--profile-json", plugin.string()}),
+                   kUsage, {plugin}, {model, recipe, plugin});
     // The report's name a link to the input.
     fs::create_symlink(model, file("out.report.json"));
     expect_refused(with({}), kUsage, {file("out.report.json"), model}, {model, recipe});

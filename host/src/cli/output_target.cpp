@@ -18,13 +18,15 @@ void settle_output(Recipe& recipe, const PluginRegistry& registry) {
                           resolve_options(recipe.format, format->schema()), recipe.optimizer.name);
 }
 
-void check_conversion_files(const Recipe& recipe, const Checkpoint& input,
-                            const ConversionPlan& plan,
+void check_conversion_files(const Recipe& recipe, const PluginRegistry& registry,
+                            const Checkpoint& input, const ConversionPlan& plan,
                             const std::optional<std::filesystem::path>& recipe_file,
                             const std::optional<std::filesystem::path>& profile_json) {
   CommandFiles files;
   add_input_files(files, input);
   if (recipe_file) files.reads(*recipe_file, "the recipe");
+  for (const auto& library : registry.libraries())
+    files.reads(library->path, "the plugin " + library->name);
   if (!recipe.calibration.stats.empty()) {
     files.reads(recipe.calibration.stats, "the activation statistics");
   }

@@ -115,7 +115,7 @@ void plan_run(PlannedRun& run, const po::variables_map& values, bool dry_run) {
   if (dry_run && (run.calibration.inputs || run.calibration.holdout)) {
     log(LogLevel::info, "calibration: " + describe_calibration(run.calibration, run.coverage));
   }
-  check_conversion_files(recipe, *run.input, run.plan,
+  check_conversion_files(recipe, run.registry, *run.input, run.plan,
                          optional_value<std::string>(values, "recipe"),
                          optional_value<std::string>(values, "profile-json"));
   if (dry_run) check_output_path(recipe.output);
