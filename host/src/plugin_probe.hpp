@@ -1,8 +1,9 @@
 // Loading a plugin file runs its code (static initialisers, the entry point, register_factories),
-// and a crash there would end the process that loads it. So each file is first loaded in a child
-// process (fork, then open_plugin and stage_factories there), all files of a batch at once; only
-// what the child survived is loaded in this process. The child's standard output and error go to
-// /dev/null, so a plugin's output is not printed twice.
+// and a crash there would end the process that loads it. So the files are first loaded in child
+// processes (fork, then open_plugin and stage_factories there): one per core, each loading its
+// share of the files in turn, and after a file that ends its child, a new child goes on with the
+// rest. Only what a child survived is loaded in this process. The children's standard output and
+// error go to /dev/null, so a plugin's output is not printed twice.
 //
 // fork() copies only the calling thread, so call this before starting threads that could hold a
 // lock the loader or a plugin's initialisers need (the registry loads before any work starts).

@@ -395,6 +395,27 @@ TEST(PluginRegistry, RejectsAPluginThatCrashesOrExitsWhileLoading) {
   EXPECT_EQ(registry.libraries()[0]->name, "good");
 }
 
+// Children load their share of the files in turn; after a file that ends one, the next child goes
+// on with the files after it.
+TEST(PluginRegistry, LoadsTheFilesAfterOneThatCrashedItsProbe) {
+  const fs::path crashing = fixture_plugin_directory / "crashing-on-load";
+  test::TempDir scratch;
+  fs::copy_file(crashing / "liblrq-model-segv_on_load.so", scratch.file("liblrq-format-a.so"));
+  fs::copy_file(crashing / "liblrq-model-exit_on_load.so", scratch.file("liblrq-format-b.so"));
+  fs::copy_file(crashing / "liblrq-model-segv_on_load.so", scratch.file("liblrq-format-c.so"));
+  fs::copy_file(fixture_plugin("good"), scratch.file("liblrq-format-good.so"));
+
+  PluginRegistry registry;
+  registry.load({scratch.path()});
+
+  ASSERT_EQ(registry.rejections().size(), 3u);
+  EXPECT_EQ(registry.rejections()[0].reason, "crashed while loading: SIGSEGV");
+  EXPECT_EQ(registry.rejections()[1].reason, "exited with status 0 while loading");
+  EXPECT_EQ(registry.rejections()[2].reason, "crashed while loading: SIGSEGV");
+  ASSERT_EQ(registry.libraries().size(), 1u);
+  EXPECT_EQ(registry.libraries()[0]->path, scratch.file("liblrq-format-good.so"));
+}
+
 TEST(PluginRegistry, GivesTheRejectionsOfTheFilesNamedForAKindAndName) {
   test::TempDir scratch;
   const fs::path first = scratch.path() / "liblrq-format-good.so";
