@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building lrq needs and is missing (Debian 12 / Ubuntu packages). With --tests, also
 # what the tests need: GoogleTest, Google Benchmark, clang with libc++ (for the fixture plugins built
-# by another compiler than the host's), Python's safetensors, numpy and ml_dtypes, and on Debian
+# by another compiler than the host's), an aarch64 cross compiler (a plugin built for another
+# machine), Python's safetensors, numpy and ml_dtypes, and on Debian
 # Chromium (the HTML report's browser test; Ubuntu's chromium is a snap, so there the test skips).
 set -euo pipefail
 
@@ -16,6 +17,8 @@ if [[ "${1:-}" == "--tests" ]]; then
   else
     echo "not installing chromium (a snap outside Debian): the HTML report's browser test will skip"
   fi
+  # A cross compiler for the fixture plugin built for another CPU architecture.
+  if [[ $(uname -m) == x86_64 ]]; then packages+=(g++-aarch64-linux-gnu); fi
 fi
 
 missing=()

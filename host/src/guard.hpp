@@ -7,6 +7,7 @@
 
 #include "loaded_library.hpp"
 #include "lrq/tensor.hpp"
+#include "running_plugin.hpp"
 
 namespace lrq::host {
 
@@ -20,8 +21,11 @@ std::string describe_current_exception();
 // and keep their text. Only call from inside a catch block.
 [[noreturn]] void rethrow_as_plugin_error(const LoadedLibrary& library);
 
+// Calls `call` as a call into `library`: a crash or exit() inside it names the plugin
+// (running_plugin.hpp), and an exception leaves it as a core error.
 template <class Call>
 decltype(auto) guarded_call(const LoadedLibrary& library, Call&& call) {
+  const PluginCall marked(library);
   try {
     return std::forward<Call>(call)();
   } catch (...) {

@@ -116,10 +116,10 @@ void check_descriptor(const lrq_plugin_descriptor* descriptor) {
 }  // namespace
 
 OpenedPlugin open_plugin(const std::filesystem::path& path) {
-  require_entry_point(path);
   if (const std::string machine = foreign_machine(path); !machine.empty()) {
     throw PluginRejected(machine);
   }
+  require_entry_point(path);
   std::shared_ptr<dll::shared_library> library = load_library(path);
   lrq_plugin_entry_function* entry = nullptr;
   try {

@@ -1,5 +1,5 @@
 // Opens one plugin file and checks its handshake, without running any of its C++ code except the
-// entry point: the `lrq_plugin_entry` symbol in section `lrq`, the machine it is built for,
+// entry point: the machine it is built for, the `lrq_plugin_entry` symbol in section `lrq`,
 // loading, the descriptor's ABI version and toolchain.
 #pragma once
 

@@ -5,6 +5,8 @@
 #include <optional>
 #include <system_error>
 
+#include "plugin_probe.hpp"
+
 namespace lrq::host {
 
 namespace {
@@ -67,15 +69,23 @@ void PluginRegistry::load(const std::vector<fs::path>& directories, const Plugin
     } catch (const PluginRejected& rejected) {
       rejections_.push_back({directory, rejected.what()});
     }
+    std::vector<const PluginFile*> chosen;
+    std::vector<fs::path> paths;
     for (const PluginFile& file : files) {
       if (wanted && !wanted(kind_name(file.name.kind), file.name.name)) {
         skipped_.push_back(file.name);
         continue;
       }
+      chosen.push_back(&file);
+      paths.push_back(file.path);
+    }
+    const std::vector<std::string> crashes = probe_plugin_files(paths);
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
       try {
-        load_file(file.path, file.name);
+        if (!crashes[i].empty()) throw PluginRejected(crashes[i]);
+        load_file(chosen[i]->path, chosen[i]->name);
       } catch (const PluginRejected& rejected) {
-        rejections_.push_back({file.path, rejected.what()});
+        rejections_.push_back({chosen[i]->path, rejected.what()});
       }
     }
   }

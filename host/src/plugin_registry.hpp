@@ -41,7 +41,8 @@ class PluginRegistry {
   // accepts (all when empty). liblrq-<kind>-<name>.so must carry the descriptor name <name> and
   // register a <kind> named <name> (other factories may come with it). A file that fails any check
   // is skipped and recorded in rejections(); an earlier file wins a name that a later one also
-  // registers.
+  // registers. Each file is loaded in a child process first (plugin_probe.hpp), so that one that
+  // crashes or exits while loading is only rejected.
   void load(const std::vector<std::filesystem::path>& directories, const PluginFilter& wanted = {});
 
   // Null when no plugin provides the name.

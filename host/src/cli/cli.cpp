@@ -5,6 +5,7 @@
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
 #include "lrq/version.hpp"
+#include "pipeline/interrupt_cleanup.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -67,6 +68,8 @@ int dispatch(const Arguments& arguments) {
 int run_cli(int argc, char** argv) {
   // A write past a file-size limit then fails with EFBIG and a clear message instead of a signal.
   std::signal(SIGXFSZ, SIG_IGN);
+  // A crash or an exit() inside a plugin call names the plugin, in every command.
+  const InterruptHandler crash_report;
   try {
     return dispatch(Arguments(argv + 1, argv + argc));
   } catch (const Error& error) {

@@ -67,6 +67,15 @@ void warn_if_one_shard_of_several(const fs::path& file) {
                              " (name the directory or the index to read the whole model)");
 }
 
+// The mapped bytes of `shard` that hold tensor data: from its first tensor's to its last's.
+std::span<const std::byte> tensor_data(const SafetensorsReader& shard) {
+  const std::vector<SafetensorsEntry>& entries = shard.entries();
+  if (entries.empty()) return {};
+  const std::byte* first = shard.view(entries.front()).bytes.data();
+  const TensorView last = shard.view(entries.back());
+  return {first, last.bytes.data() + last.bytes.size()};
+}
+
 }  // namespace
 
 Checkpoint::Checkpoint(const fs::path& path) : path_(path) {
@@ -130,6 +139,7 @@ void Checkpoint::open_index(const fs::path& index_path) {
 void Checkpoint::collect_entries() {
   std::map<std::string_view, const SafetensorsReader*> holder;
   for (const SafetensorsReader& shard : shards_) {
+    watched_.push_back(std::make_unique<WatchedMapping>(tensor_data(shard), shard.path()));
     for (const SafetensorsEntry& entry : shard.entries()) {
       const auto [seen, added] = holder.emplace(entry.info.name, &shard);
       if (!added) {

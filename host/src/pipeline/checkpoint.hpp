@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "lrq/safetensors.hpp"
+#include "pipeline/watched_mapping.hpp"
 
 namespace lrq::host {
 
@@ -51,6 +53,7 @@ class Checkpoint {
   std::filesystem::path path_;
   bool indexed_ = false;
   std::vector<SafetensorsReader> shards_;
+  std::vector<std::unique_ptr<WatchedMapping>> watched_;  // the shards' tensor data
   std::vector<const SafetensorsEntry*> entries_;
 };
 

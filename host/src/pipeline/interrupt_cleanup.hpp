@@ -2,6 +2,14 @@
 // (the outputs being written) and then end the process as the signal would have: an interrupted
 // run leaves nothing behind either. While an InterruptErasesLine lives, they first erase the status
 // line on standard error (a progress bar), so that the shell's prompt starts on a clean line.
+//
+// A crash is handled the same way: the fatal signals SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT
+// remove the files, print one line that says what crashed, and end the process as the signal
+// would (exit status 128 + N). The line names the plugin the crashing thread was calling
+// (running_plugin.hpp); for a SIGBUS at an address in a mapped input file (watched_mapping.hpp),
+// it says that the file changed or was truncated while being read. A plugin that calls exit() or
+// quick_exit() during a call removes the files too, and the process exits with status 5 (plugin
+// error), whatever status the plugin gave: a plugin's exit(0) must not pass for a finished run.
 #pragma once
 
 #include <signal.h>
@@ -26,8 +34,8 @@ class InterruptsHeldBack {
   sigset_t previous_;
 };
 
-// The handler that does the above for SIGINT, SIGTERM and SIGHUP while it lives; the previous
-// handlers come back after.
+// The handler that does the above for SIGINT, SIGTERM, SIGHUP and the fatal signals while it
+// lives; the previous handlers come back after. The exit handler, once installed, stays.
 class InterruptHandler {
  public:
   InterruptHandler();
@@ -36,7 +44,7 @@ class InterruptHandler {
   InterruptHandler& operator=(const InterruptHandler&) = delete;
 
  private:
-  std::array<struct sigaction, 3> previous_{};
+  std::array<struct sigaction, 8> previous_{};  // the interrupts', then the crashes'
 };
 
 class InterruptCleanup {

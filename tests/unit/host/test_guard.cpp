@@ -6,6 +6,7 @@
 
 #include "guard.hpp"
 #include "lrq/error.hpp"
+#include "running_plugin.hpp"
 #include "unit/host/caught_error.hpp"
 
 namespace lrq::host {
@@ -17,6 +18,20 @@ const LoadedLibrary fake_library{"/plugins/liblrq-format-fake.so", "fake", "1.0"
 template <class Exception>
 Error converted(Exception thrown) {
   return test::caught_error([&] { guarded_call(fake_library, [&]() -> int { throw thrown; }); });
+}
+
+// The crash and exit handlers (pipeline/interrupt_cleanup.hpp) name the plugin from this.
+TEST(GuardedCall, MarksTheThreadAsInsideThePluginUntilTheCallEnds) {
+  const LoadedLibrary backend{"/plugins/liblrq-backend-fake.so", "fake", "1.0", "", 0, 1, "", {}};
+  EXPECT_EQ(running_plugin(), nullptr);
+  guarded_call(fake_library, [&] {
+    EXPECT_EQ(running_plugin(), &fake_library);
+    guarded_call(backend, [&] { EXPECT_EQ(running_plugin(), &backend); });
+    EXPECT_EQ(running_plugin(), &fake_library);
+    EXPECT_THROW(guarded_call(backend, []() -> int { throw std::runtime_error("x"); }), Error);
+    EXPECT_EQ(running_plugin(), &fake_library);
+  });
+  EXPECT_EQ(running_plugin(), nullptr);
 }
 
 TEST(GuardedCall, ReturnsTheResult) {

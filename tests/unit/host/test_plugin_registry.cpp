@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -318,6 +319,102 @@ TEST(PluginRegistry, RejectsAPluginBuiltForAnotherMachine) {
   }
 }
 #endif
+
+#if defined(__x86_64__)
+// Before the machine was checked first, the ELF checks called these "not a shared library (not a
+// 64-bit ELF file)" or "(not a little-endian ELF file)".
+TEST(PluginRegistry, NamesTheMachineOfA32BitOrBigEndianPlugin) {
+  struct Target {
+    unsigned char elf_class;
+    unsigned char byte_order;
+    Elf64_Half machine;
+    std::string name;
+  };
+  const Target targets[] = {{ELFCLASS32, ELFDATA2LSB, EM_386, "i386"},
+                            {ELFCLASS32, ELFDATA2LSB, EM_ARM, "ARM (32-bit)"},
+                            {ELFCLASS32, ELFDATA2LSB, EM_X86_64, "x86-64 (32-bit)"},
+                            {ELFCLASS64, ELFDATA2MSB, EM_S390, "s390x"},
+                            {ELFCLASS64, ELFDATA2MSB, EM_PPC64, "ppc64 (big-endian)"}};
+  std::ifstream good(fixture_plugin("good"), std::ios::binary);
+  const std::string original{std::istreambuf_iterator<char>(good), {}};
+  for (const Target& target : targets) {
+    std::string bytes = original;
+    bytes[EI_CLASS] = static_cast<char>(target.elf_class);
+    bytes[EI_DATA] = static_cast<char>(target.byte_order);
+    const bool big_endian = target.byte_order == ELFDATA2MSB;
+    bytes[offsetof(Elf64_Ehdr, e_machine)] =
+        static_cast<char>(big_endian ? target.machine >> 8 : target.machine & 0xFF);
+    bytes[offsetof(Elf64_Ehdr, e_machine) + 1] =
+        static_cast<char>(big_endian ? target.machine & 0xFF : target.machine >> 8);
+    test::TempDir scratch;
+    std::ofstream(scratch.path() / "liblrq-format-good.so", std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+
+    PluginRegistry registry;
+    registry.load({scratch.path()});
+
+    ASSERT_EQ(registry.rejections().size(), 1u) << target.name;
+    EXPECT_EQ(registry.rejections()[0].reason,
+              "built for " + target.name + ", this host runs on x86-64");
+  }
+}
+#endif
+
+// A real plugin from a cross compiler (tests/fixtures/plugins/ForeignPlugins.cmake).
+TEST(PluginRegistry, RejectsAPluginCrossCompiledForAnotherMachine) {
+  const std::string foreign_machine = LRQ_TEST_FOREIGN_MACHINE;
+  if (foreign_machine.empty()) {
+    GTEST_SKIP() << "no cross compiler was found when CMake configured this build (install "
+                    "g++-aarch64-linux-gnu, e.g. with scripts/install-deps.sh --tests)";
+  }
+  PluginRegistry registry;
+  registry.load({fixture_plugin_directory / "foreign"});
+
+  ASSERT_EQ(registry.rejections().size(), 1u);
+  EXPECT_EQ(registry.rejections()[0].reason,
+            "built for " + foreign_machine + ", this host runs on " +
+                (foreign_machine == "AArch64" ? "x86-64" : "AArch64"));
+}
+
+// Loading runs the file's static initialisers: one that crashes or exits would take the host with
+// it, so each file is loaded in a child process first.
+TEST(PluginRegistry, RejectsAPluginThatCrashesOrExitsWhileLoading) {
+  PluginRegistry registry;
+  registry.load({fixture_plugin_directory / "crashing-on-load", fixture_plugin_directory},
+                [](std::string_view kind, std::string_view name) {
+                  return kind == "model" || (kind == "format" && name == "good");
+                });
+
+  const fs::path directory = fixture_plugin_directory / "crashing-on-load";
+  ASSERT_EQ(registry.rejections().size(), 2u);
+  EXPECT_EQ(registry.rejections()[0].path, directory / "liblrq-model-exit_on_load.so");
+  EXPECT_EQ(registry.rejections()[0].reason, "exited with status 0 while loading");
+  EXPECT_EQ(registry.rejections()[1].path, directory / "liblrq-model-segv_on_load.so");
+  EXPECT_EQ(registry.rejections()[1].reason, "crashed while loading: SIGSEGV");
+  ASSERT_EQ(registry.libraries().size(), 1u);
+  EXPECT_EQ(registry.libraries()[0]->name, "good");
+}
+
+// Children load their share of the files in turn; after a file that ends one, the next child goes
+// on with the files after it.
+TEST(PluginRegistry, LoadsTheFilesAfterOneThatCrashedItsProbe) {
+  const fs::path crashing = fixture_plugin_directory / "crashing-on-load";
+  test::TempDir scratch;
+  fs::copy_file(crashing / "liblrq-model-segv_on_load.so", scratch.file("liblrq-format-a.so"));
+  fs::copy_file(crashing / "liblrq-model-exit_on_load.so", scratch.file("liblrq-format-b.so"));
+  fs::copy_file(crashing / "liblrq-model-segv_on_load.so", scratch.file("liblrq-format-c.so"));
+  fs::copy_file(fixture_plugin("good"), scratch.file("liblrq-format-good.so"));
+
+  PluginRegistry registry;
+  registry.load({scratch.path()});
+
+  ASSERT_EQ(registry.rejections().size(), 3u);
+  EXPECT_EQ(registry.rejections()[0].reason, "crashed while loading: SIGSEGV");
+  EXPECT_EQ(registry.rejections()[1].reason, "exited with status 0 while loading");
+  EXPECT_EQ(registry.rejections()[2].reason, "crashed while loading: SIGSEGV");
+  ASSERT_EQ(registry.libraries().size(), 1u);
+  EXPECT_EQ(registry.libraries()[0]->path, scratch.file("liblrq-format-good.so"));
+}
 
 TEST(PluginRegistry, GivesTheRejectionsOfTheFilesNamedForAKindAndName) {
   test::TempDir scratch;
