@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build lrq on the GPU machine and run the backend conformance suite there.
 # Usage (repository root): scripts/gpu-check.sh [--build-only] [BUILD_DIR]
-# Expects .devdeps/deps.tar.xz (Boost headers and a static program_options, which that machine lacks).
+# Expects .devdeps/deps.tar.xz, the usr/ tree of the Debian 12 packages that machine lacks (unpacked
+# by dpkg -x): Boost's headers and static program_options, and RE2's headers and static libre2.a
+# (`apt-get download libre2-9 libre2-dev`).
 set -euo pipefail
 build_only=false
 if [[ ${1:-} == --build-only ]]; then build_only=true; shift; fi
@@ -11,6 +13,7 @@ mkdir -p /tmp/deps
 tar xJf .devdeps/deps.tar.xz -C /tmp/deps
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
   -DBoost_DIR=/tmp/deps/lib/x86_64-linux-gnu/cmake/Boost-1.74.0 -DBoost_USE_STATIC_LIBS=ON \
+  -DRE2_ROOT=/tmp/deps -DRE2_USE_STATIC_LIBS=ON \
   -DPython3_EXECUTABLE="$(command -v python3)" -DLRQ_WARNINGS_AS_ERRORS=OFF >"$log/configure.log"
 cmake --build "$build" -j "$(nproc)" >"$log/build.log" 2>&1 || { tail -40 "$log/build.log"; exit 1; }
 if $build_only; then exit 0; fi

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost-dev libboost-program-options-dev
-          libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev)
+          libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libre2-dev)
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true

@@ -16,6 +16,12 @@ std::string format_number(double value) {
   return error == std::errc() ? std::string(text.data(), end) : std::string("?");
 }
 
+// A bound as the option's values are written: 1000000000 for an integer, not 1e+09.
+std::string format_bound(const OptionSpec& spec, double bound) {
+  if (spec.type == OptionType::integer) return std::to_string(static_cast<std::int64_t>(bound));
+  return format_number(bound);
+}
+
 bool holds_type(const OptionValue& value, OptionType type) {
   switch (type) {
     case OptionType::boolean:
@@ -135,10 +141,10 @@ std::string check_option_value(const OptionSpec& spec, const OptionValue& value)
   if (const auto number = numeric(value)) {
     if (!std::isfinite(*number)) return "expected a finite number, got " + to_string(value);
     if (spec.minimum && *number < *spec.minimum) {
-      return "must be at least " + format_number(*spec.minimum) + ", got " + to_string(value);
+      return "must be at least " + format_bound(spec, *spec.minimum) + ", got " + to_string(value);
     }
     if (spec.maximum && *number > *spec.maximum) {
-      return "must be at most " + format_number(*spec.maximum) + ", got " + to_string(value);
+      return "must be at most " + format_bound(spec, *spec.maximum) + ", got " + to_string(value);
     }
   }
   return {};

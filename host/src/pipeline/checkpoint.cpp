@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <regex>
 
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
@@ -50,15 +49,13 @@ fs::path find_in_directory(const fs::path& directory) {
 
 // NAME-00002-of-00003.safetensors is read alone: says which shards of its model are left out.
 void warn_if_one_shard_of_several(const fs::path& file) {
-  static const std::regex kShardName(R"((.*)-(\d{5})-of-(\d{5})\.safetensors)");
-  const std::string name = file.filename().string();
-  std::smatch match;
-  if (!std::regex_match(name, match, kShardName)) return;
-  const std::size_t number = std::stoul(match[2].str());
-  const std::size_t total = std::stoul(match[3].str());
+  const std::optional<ShardFileName> name = parse_shard_file_name(file.filename().string());
+  if (!name) return;
+  const std::size_t number = name->number;
+  const std::size_t total = name->count;
   std::vector<std::string> others;
   for (std::size_t shard = 1; shard <= total; ++shard) {
-    if (shard != number) others.push_back(shard_file_name(match[1].str(), shard, total));
+    if (shard != number) others.push_back(shard_file_name(name->stem, shard, total));
   }
   if (others.empty()) return;
   log(LogLevel::warning, file.string() + " is shard " + std::to_string(number) + " of " +

@@ -91,7 +91,38 @@ std::string five_digits(std::size_t number) {
   return std::string(digits.size() < 5 ? 5 - digits.size() : 0, '0') + digits;
 }
 
+// Exactly five decimal digits at the front of `text`, removed from it.
+std::optional<std::size_t> take_five_digits(std::string_view& text) {
+  if (text.size() < 5) return std::nullopt;
+  std::size_t number = 0;
+  for (const char digit : text.substr(0, 5)) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    number = number * 10 + static_cast<std::size_t>(digit - '0');
+  }
+  text.remove_prefix(5);
+  return number;
+}
+
 }  // namespace
+
+std::optional<ShardFileName> parse_shard_file_name(std::string_view name) {
+  static constexpr std::string_view kSuffix = ".safetensors";
+  static constexpr std::string_view kNumbers = "-00000-of-00000";
+  if (name.size() < kNumbers.size() + kSuffix.size() || !name.ends_with(kSuffix)) {
+    return std::nullopt;
+  }
+  name.remove_suffix(kSuffix.size());
+  const std::string_view stem = name.substr(0, name.size() - kNumbers.size());
+  std::string_view numbers = name.substr(stem.size());
+  if (!numbers.starts_with('-')) return std::nullopt;
+  numbers.remove_prefix(1);
+  const std::optional<std::size_t> number = take_five_digits(numbers);
+  if (!number || !numbers.starts_with("-of-")) return std::nullopt;
+  numbers.remove_prefix(4);
+  const std::optional<std::size_t> count = take_five_digits(numbers);
+  if (!count) return std::nullopt;
+  return ShardFileName{std::string(stem), *number, *count};
+}
 
 std::string shard_file_name(const std::string& stem, std::size_t number, std::size_t count) {
   return stem + "-" + five_digits(number) + "-of-" + five_digits(count) + ".safetensors";

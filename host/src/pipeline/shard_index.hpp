@@ -26,6 +26,15 @@ struct ShardIndex {
 // Face writes them.
 std::string shard_file_name(const std::string& stem, std::size_t number, std::size_t count);
 
+struct ShardFileName {
+  std::string stem;
+  std::size_t number = 0;
+  std::size_t count = 0;
+};
+
+// The parts of a name that shard_file_name could have made; nothing for a name of another shape.
+std::optional<ShardFileName> parse_shard_file_name(std::string_view name);
+
 // Throws lrq::Error (input) naming the file and the key at fault: not JSON, duplicate keys, no
 // `weight_map` object of strings, an empty one, or a shard file name that is absolute or climbs
 // out of the index's directory with "..".

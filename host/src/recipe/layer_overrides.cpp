@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "recipe/number_text.hpp"
@@ -15,11 +16,18 @@ const std::vector<std::string>& rule_keys() {
   return keys;
 }
 
-std::regex compile(const std::string& pattern, const std::string& rule, const Location& where) {
+// The pattern as a message shows it: a long one cut after its first 80 bytes.
+std::string shown(const std::string& pattern) {
+  constexpr std::size_t kShown = 80;
+  return pattern.size() <= kShown ? pattern : pattern.substr(0, kShown) + "...";
+}
+
+LayerPattern compile(const std::string& pattern, const std::string& rule, const Location& where) {
   try {
-    return std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& error) {
-    YamlReader::fail(where, rule + ".match: invalid regex '" + pattern + "': " + error.what());
+    return LayerPattern(pattern);
+  } catch (const std::invalid_argument& error) {
+    YamlReader::fail(where,
+                     rule + ".match: invalid regex '" + shown(pattern) + "': " + error.what());
   }
 }
 
@@ -82,7 +90,7 @@ std::string LayerOverride::label() const {
 }
 
 bool LayerOverride::matches(const std::string& layer_name) const {
-  return std::regex_search(layer_name, regex);
+  return regex.found_in(layer_name);
 }
 
 std::vector<LayerOverride> parse_layer_overrides(const YamlReader& yaml, const YAML::Node& key,

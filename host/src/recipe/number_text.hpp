@@ -23,6 +23,15 @@ std::optional<Number> parse_number(std::string_view text) {
   return value;
 }
 
+// An integer spelt exactly, as parse_number reads it, within [minimum, maximum]; nothing for any
+// other text or value.
+template <class Integer>
+std::optional<Integer> parse_integer_in(std::string_view text, Integer minimum, Integer maximum) {
+  const std::optional<Integer> value = parse_number<Integer>(text);
+  if (!value || *value < minimum || *value > maximum) return std::nullopt;
+  return value;
+}
+
 // YAML 1.1's spellings of true and false that yaml-cpp accepts; nothing for any other text.
 inline std::optional<bool> parse_flag(std::string_view text) {
   if (text == "true" || text == "True" || text == "TRUE" || text == "yes" || text == "on") {

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "recipe/layer_pattern.hpp"
 #include "recipe/location.hpp"
 
 namespace lrq::host {
@@ -40,7 +40,7 @@ inline constexpr const char* kAutoProfile = "auto";
 struct LayerOverride {
   std::size_t index = 0;                  // in the recipe's list
   std::string pattern;                    // as written
-  std::regex regex;                       // ECMAScript, searched unanchored
+  LayerPattern regex;                     // RE2, searched unanchored
   Location location;                      // of the rule
   std::optional<PluginSelection> format;  // section "overrides[i].format"
   std::optional<PluginSelection> optimizer;

@@ -5,24 +5,48 @@
 
 namespace lrq::host {
 
+namespace {
+
+// Bounds that keep each value within what its users compute with (std::int64_t) and within reason;
+// the README's recipe table states them.
+constexpr std::uint64_t kMaxCalibSamples = 1'000'000'000;
+constexpr std::uint64_t kMaxBlockSize = 1 << 20;
+
+// "a non-negative integer", "an integer of at least 1", "an integer from 1 to 1000000000"
+std::string integer_kind(const Setting& setting) {
+  if (setting.maximum != std::numeric_limits<std::uint64_t>::max()) {
+    return "an integer from " + std::to_string(setting.minimum) + " to " +
+           std::to_string(setting.maximum);
+  }
+  if (setting.minimum == 0) return "a non-negative integer";
+  return "an integer of at least " + std::to_string(setting.minimum);
+}
+
+}  // namespace
+
 const std::vector<Setting>& recipe_settings() {
   static const std::vector<Setting> settings = {
-      {"seed", &Recipe::seed, nullptr, 0},
-      {"calib_samples", &Recipe::calib_samples, nullptr, 1},
-      {"bias_correction", nullptr, &Recipe::bias_correction, 0},
-      {"reference_compat", nullptr, &Recipe::reference_compat, 0},
-      {"report", nullptr, &Recipe::report, 0},
-      {"shard_size", &Recipe::shard_size, nullptr, 0, true},
-      {"overwrite", nullptr, &Recipe::overwrite, 0},
+      {.key = "seed", .integer = &Recipe::seed},
+      {.key = "calib_samples",
+       .integer = &Recipe::calib_samples,
+       .minimum = 1,
+       .maximum = kMaxCalibSamples},
+      {.key = "bias_correction", .flag = &Recipe::bias_correction},
+      {.key = "reference_compat", .flag = &Recipe::reference_compat},
+      {.key = "report", .flag = &Recipe::report},
+      {.key = "shard_size", .integer = &Recipe::shard_size, .byte_size = true},
+      {.key = "overwrite", .flag = &Recipe::overwrite},
   };
   return settings;
 }
 
 const std::vector<Setting>& model_host_settings() {
   static const std::vector<Setting> settings = {
-      {"strict", nullptr, &Recipe::strict_profile, 0},
-      {"heuristics", nullptr, &Recipe::heuristics, 0},
-      {"heuristics_block_size", &Recipe::heuristics_block_size, nullptr, 0},
+      {.key = "strict", .flag = &Recipe::strict_profile},
+      {.key = "heuristics", .flag = &Recipe::heuristics},
+      {.key = "heuristics_block_size",
+       .integer = &Recipe::heuristics_block_size,
+       .maximum = kMaxBlockSize},
   };
   return settings;
 }
@@ -54,13 +78,9 @@ void assign_setting(Recipe& recipe, const Setting& setting, const std::string& t
     return;
   }
   const std::optional<std::uint64_t> value =
-      quoted ? std::nullopt : parse_number<std::uint64_t>(text);
-  if (!value || *value < setting.minimum) {
-    const std::string kind = setting.minimum == 0
-                                 ? "a non-negative integer"
-                                 : "an integer of at least " + std::to_string(setting.minimum);
-    throw Error(ErrorCategory::recipe, what + kind + ", got " + got);
-  }
+      quoted ? std::nullopt
+             : parse_integer_in<std::uint64_t>(text, setting.minimum, setting.maximum);
+  if (!value) throw Error(ErrorCategory::recipe, what + integer_kind(setting) + ", got " + got);
   recipe.*setting.integer = *value;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,9 @@ struct Setting {
   const char* key;
   std::uint64_t Recipe::*integer = nullptr;  // exactly one of integer and flag is set
   bool Recipe::*flag = nullptr;
-  std::uint64_t minimum = 0;  // integers only
-  bool byte_size = false;     // an integer that may be written with a unit: "5GB"
+  std::uint64_t minimum = 0;  // integers only, inclusive
+  std::uint64_t maximum = std::numeric_limits<std::uint64_t>::max();
+  bool byte_size = false;  // an integer that may be written with a unit: "5GB"
 };
 
 const std::vector<Setting>& recipe_settings();

@@ -7,9 +7,15 @@
 namespace lrq::optimizers {
 namespace {
 
+// Upper bounds of the integer options (README, Optimizers): counts of iterations stay far from
+// std::int64_t overflow, and a rank, which never exceeds min(rows, cols) of a weight, stays below
+// any dimension a weight that fits in memory can have on both sides.
+constexpr double kMaxIterations = 1e9;
+constexpr double kMaxRank = 1 << 24;
+
 void add_loop_options(OptionsSchema& schema) {
-  schema.add(
-      OptionSpec::integer("num_iter", 4000, "iterations per weight (0: round to nearest)", 0));
+  schema.add(OptionSpec::integer("num_iter", 4000, "iterations per weight (0: round to nearest)", 0,
+                                 kMaxIterations));
   schema.add(OptionSpec::number("lr", 1.0, "initial learning rate", 0.0));
   schema.add(
       OptionSpec::choice("lr_schedule", {"plateau", "exponential", "adaptive"}, "plateau",
@@ -17,13 +23,15 @@ void add_loop_options(OptionsSchema& schema) {
                          "exponential, or adaptive (cosine U-curve)"));
   schema.add(
       OptionSpec::number("lr_gamma", 0.99, "exponential schedule: factor per iteration", 0.0, 1.0));
-  schema.add(OptionSpec::integer(
-      "lr_patience", 1, "plateau schedule: iterations without improvement before a decay", 0));
+  schema.add(OptionSpec::integer("lr_patience", 1,
+                                 "plateau schedule: iterations without improvement before a decay",
+                                 0, kMaxIterations));
   schema.add(OptionSpec::number("lr_factor", 0.95, "plateau and adaptive schedules: decay factor",
                                 0.0, 1.0));
   schema.add(OptionSpec::number("lr_min", 1e-8, "floor of the learning rate", 0.0));
   schema.add(OptionSpec::integer(
-      "lr_cooldown", 0, "plateau: iterations without decay after one; adaptive: decay period", 0));
+      "lr_cooldown", 0, "plateau: iterations without decay after one; adaptive: decay period", 0,
+      kMaxIterations));
   schema.add(OptionSpec::number("lr_threshold", 0.0,
                                 "smallest loss decrease that is an improvement", 0.0));
   schema.add(OptionSpec::choice("lr_threshold_mode", {"rel", "abs"}, "rel",
@@ -37,20 +45,22 @@ void add_loop_options(OptionsSchema& schema) {
   schema.add(OptionSpec::number("early_stop_lr", 1.01e-8,
                                 "stop when the learning rate falls to this", 0.0));
   schema.add(OptionSpec::integer("early_stop_stall", 2000,
-                                 "stop after more than this many iterations without improvement",
-                                 0));
+                                 "stop after more than this many iterations without improvement", 0,
+                                 kMaxIterations));
 }
 
 void add_subspace_options(OptionsSchema& schema) {
   schema.add(OptionSpec::number("top_p", 0.2, "rank as a fraction of min(rows, cols), in (0, 1]",
                                 0.0, 1.0));
-  schema.add(OptionSpec::integer("min_k", 256, "lower bound on the rank", 1));
-  schema.add(OptionSpec::integer("max_k", 1280, "upper bound on the rank", 1));
+  schema.add(OptionSpec::integer("min_k", 256, "lower bound on the rank", 1, kMaxRank));
+  schema.add(OptionSpec::integer("max_k", 1280, "upper bound on the rank", 1, kMaxRank));
   schema.add(OptionSpec::integer(
-      "rank", 0, "fixed rank of the singular subspace (0: the top_p, min_k, max_k rule)", 0));
+      "rank", 0, "fixed rank of the singular subspace (0: the top_p, min_k, max_k rule)", 0,
+      kMaxRank));
   schema.add(OptionSpec::boolean("full_matrix", false,
                                  "exact SVD instead of the randomized range finder"));
-  schema.add(OptionSpec::integer("svd_oversample", 10, "randomized SVD: extra test vectors", 0));
+  schema.add(
+      OptionSpec::integer("svd_oversample", 10, "randomized SVD: extra test vectors", 0, kMaxRank));
   schema.add(
       OptionSpec::integer("svd_power_iterations", 4, "randomized SVD: power iterations", 0, 100));
 }

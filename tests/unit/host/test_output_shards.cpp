@@ -3,6 +3,7 @@
 
 #include "pipeline/output_shards.hpp"
 #include "pipeline/report.hpp"
+#include "pipeline/shard_index.hpp"
 #include "recipe/number_text.hpp"
 
 namespace lrq::host {
@@ -35,6 +36,22 @@ TEST(OutputShards, NamesFollowHuggingFace) {
   EXPECT_EQ(report_path("dir/out.safetensors"), "dir/out.report.json");
   EXPECT_EQ(report_path("dir/out.safetensors.index.json"), "dir/out.report.json");
   EXPECT_EQ(report_path("out.bin"), "out.bin.report.json");
+}
+
+TEST(OutputShards, AShardsNameIsReadBackIntoItsParts) {
+  const std::optional<ShardFileName> name =
+      parse_shard_file_name(shard_file_name("model-x", 2, 12));
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->stem, "model-x");
+  EXPECT_EQ(name->number, 2u);
+  EXPECT_EQ(name->count, 12u);
+  EXPECT_EQ(parse_shard_file_name("-00001-of-00002.safetensors")->stem, "");
+  for (const char* other :
+       {"model.safetensors", "model-1-of-2.safetensors", "model-00001-of-0002.safetensors",
+        "model-0000a-of-00002.safetensors", "model_00001-of-00002.safetensors",
+        "model-00001-of-00002.safetensors.index.json", "00001-of-00002.safetensors", ""}) {
+    EXPECT_FALSE(parse_shard_file_name(other)) << other;
+  }
 }
 
 // Three input tensors: a quantized weight (two outputs), a kept one, and a removed one.

@@ -223,8 +223,8 @@ TEST_F(RecipeTest, BadSetAssignmentsAreErrors) {
        "overwrite or "
        "SECTION.OPTION"},
       {"calib_samples=0",
-       "command line (--set calib_samples=0): 'calib_samples' must be an integer of at least 1, "
-       "got '0'"},
+       "command line (--set calib_samples=0): 'calib_samples' must be an integer from 1 to "
+       "1000000000, got '0'"},
       {"report=maybe",
        "command line (--set report=maybe): 'report' must be true or false, got "
        "'maybe'"},

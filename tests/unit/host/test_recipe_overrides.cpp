@@ -101,7 +101,7 @@ TEST_F(RecipeTest, BadModelHostKeysAreErrors) {
   EXPECT_EQ(error_of(kPaths + "model: {profile: auto, strict: maybe}\n"),
             ":4:24: 'strict' must be true or false, got 'maybe'");
   EXPECT_EQ(error_of(kPaths + "model: {profile: auto, heuristics_block_size: -64}\n"),
-            ":4:24: 'heuristics_block_size' must be a non-negative integer, got '-64'");
+            ":4:24: 'heuristics_block_size' must be an integer from 0 to 1048576, got '-64'");
   EXPECT_EQ(error_of(kPaths + "model: {profile: auto, heuristics: [1]}\n"),
             ":4:24: 'model.heuristics' needs a value, got a list");
   RecipeOverrides overrides;

@@ -3,9 +3,9 @@
 // docs/model-profiles.md: only 2-D `.weight` tensors are candidates, and a list
 // entry keeps a layer.
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <functional>
-#include <regex>
 
 #include "model_fixture.hpp"
 #include "real_plugins.hpp"
@@ -64,10 +64,10 @@ TEST(FluxProfile, QuantizesEveryBlockLinearAndKeepsTheInputAndOutputLayers) {
 TEST(T5xxlProfile, QuantizesTheEncoderLinearsOnly) {
   // Attention q/k/v/o and the gated feed-forward; the embedding tables, the norms and the
   // relative attention bias table (2-D, but its name contains `bias`) stay.
-  const std::regex linear(
+  const RE2 linear(
       R"(encoder\.block\.\d+\.layer\.(0\.SelfAttention\.[qkvo]|1\.DenseReluDense\.(wi_0|wi_1|wo))\.weight)");
   const Counts counts = classify_fixture("t5xxl", "t5xxl-encoder", [&](const TensorInfo& tensor) {
-    return quantize_if(std::regex_match(tensor.name, linear));
+    return quantize_if(RE2::FullMatch(tensor.name, linear));
   });
   EXPECT_EQ(counts, (Counts{168, 52, 0}));
 }

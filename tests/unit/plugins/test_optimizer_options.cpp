@@ -69,6 +69,8 @@ TEST(OptimizerOptions, BadValuesAreRecipeErrorsNamingTheKey) {
   const std::vector<std::pair<std::string, std::string>> shared = {
       {"num_iter", "-1"},
       {"num_iter", "2.5"},
+      {"num_iter", "1000000001"},
+      {"num_iter", "18446744073709551615"},
       {"lr", "-0.1"},
       {"lr_schedule", "cosine"},
       {"lr_gamma", "1.5"},
@@ -94,6 +96,13 @@ TEST(OptimizerOptions, BadValuesAreRecipeErrorsNamingTheKey) {
       {"rank", "-3"},
       {"full_matrix", "maybe"},
       {"svd_oversample", "-1"},
+      {"svd_oversample", "9223372036854775807"},
+      {"min_k", "16777217"},
+      {"max_k", "16777217"},
+      {"rank", "16777217"},
+      {"lr_patience", "1000000001"},
+      {"lr_cooldown", "1000000001"},
+      {"early_stop_stall", "1000000001"},
       {"svd_power_iterations", "-1"},
       {"svd_power_iterations", "1000"},
   };

@@ -46,5 +46,27 @@ TEST(RealPlugins, AllLoadWithoutRejections) {
   EXPECT_EQ(registry.names(PluginKind::backend), backends);
 }
 
+// What a recipe may ask of a plugin is bounded: an integer option (a count of iterations, a rank,
+// a block size) without a maximum would let a recipe ask for more than any machine has.
+TEST(RealPlugins, EveryIntegerOptionHasAMaximum) {
+  const host::PluginRegistry& registry = real_plugins();
+  using host::PluginKind;
+  const auto check = [](const std::string& plugin, const OptionsSchema& schema) {
+    for (const OptionSpec& spec : schema.specs()) {
+      if (spec.type == OptionType::integer && spec.choices.empty()) {
+        EXPECT_TRUE(spec.maximum) << plugin << "." << spec.name;
+      }
+    }
+  };
+  for (const std::string& name : registry.names(PluginKind::format))
+    check(name, registry.format(name)->schema());
+  for (const std::string& name : registry.names(PluginKind::optimizer))
+    check(name, registry.optimizer(name)->schema());
+  for (const std::string& name : registry.names(PluginKind::model))
+    check(name, registry.model_profile(name)->schema());
+  for (const std::string& name : registry.names(PluginKind::backend))
+    check(name, registry.backend(name)->schema());
+}
+
 }  // namespace
 }  // namespace lrq::test
