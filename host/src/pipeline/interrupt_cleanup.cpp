@@ -23,8 +23,9 @@ extern "C" void clean_up_and_reraise(int signal_number) {
     // Nothing more can be done about standard error here.
   }
   if (armed != 0) {
-    for (const char* path = armed_paths.data(); *path != '\0'; path += std::strlen(path) + 1)
-      unlink(path);
+    for (const char* path = armed_paths.data(); *path != '\0'; path += std::strlen(path) + 1) {
+      if (unlink(path) != 0) rmdir(path);  // a directory, emptied by the paths before it
+    }
   }
   std::signal(signal_number, SIG_DFL);
   std::raise(signal_number);
