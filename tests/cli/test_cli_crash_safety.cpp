@@ -8,7 +8,11 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "cli_test.hpp"
@@ -21,6 +25,22 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kIo = 7;
+
+// Entries of `directory` with the staging marker in their name; ADD_FAILURE for any other file than
+// `expected` beside them (a temporary file of another name).
+std::vector<fs::path> staging_entries(const fs::path& directory,
+                                      const std::set<std::string>& expected) {
+  std::vector<fs::path> found;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    if (contains(name, ".lrq-tmp-")) {
+      found.push_back(entry.path());
+    } else if (!expected.contains(name)) {
+      ADD_FAILURE() << "left behind: " << name;
+    }
+  }
+  return found;
+}
 
 // Entries of `directory` with the staging marker in their name.
 std::vector<fs::path> staging_entries(const fs::path& directory) {
@@ -71,7 +91,6 @@ struct KillOutcomes {
 TEST_F(CliCrashSafety, KillNineAtRandomPointsLeavesNothingOrThePreviousOutput) {
   const fs::path model = larger_model();
   const fs::path output = file("out.safetensors");
-  const fs::path tiny = tiny_model();
 
   // The previous output differs from what the killed runs write (scales per row, not per tensor).
   const Clock::time_point start = Clock::now();
@@ -88,6 +107,7 @@ TEST_F(CliCrashSafety, KillNineAtRandomPointsLeavesNothingOrThePreviousOutput) {
   std::mt19937 random(seed);
   std::uniform_real_distribution<double> within(0.0, 1.0);
   KillOutcomes outcomes;
+  std::optional<fs::path> stale;  // the staging directory a killed run left
   for (int point = 0; point < kPoints; ++point) {
     // Spread over the run and a little past it, with the previous output in place every other time.
     const double delay = (point + within(random)) / kPoints * seconds * 1.1;
@@ -114,28 +134,39 @@ TEST_F(CliCrashSafety, KillNineAtRandomPointsLeavesNothingOrThePreviousOutput) {
       EXPECT_EQ(*left, complete) << "the output is neither the previous nor a complete one";
       ++outcomes.completed;
     }
-    const std::vector<fs::path> staging = staging_entries(output.parent_path());
-    EXPECT_LE(staging.size(), 1u);
-    if (staging.empty()) continue;
-    ++outcomes.staging_left;
-    EXPECT_TRUE(fs::is_directory(staging.front()));
-    EXPECT_TRUE(staging.front().filename().string().starts_with("out.safetensors.lrq-tmp-"))
-        << staging.front();
 
-    // The next run writing the same output (a quick one) removes it and says so.
-    const HostRun next = run_host(run_arguments(tiny, output));
-    EXPECT_EQ(next.exit_code, 0) << next.err;
-    EXPECT_TRUE(contains(next.err, "warning: removed " + staging.front().string())) << next.err;
-    EXPECT_TRUE(staging_entries(output.parent_path()).empty());
-    if (staging_entries(output.parent_path()).empty()) ++outcomes.staging_removed_by_next_run;
+    // This run, when it got as far, removed the staging directory the last one left.
+    const std::vector<fs::path> staging = staging_entries(
+        output.parent_path(),
+        {model.filename().string(), "out.safetensors", "out.report.json", "out.report.html"});
+    ASSERT_LE(staging.size(), 1u);
+    if (stale && !fs::exists(*stale)) {
+      EXPECT_TRUE(contains(killed.err, "warning: removed " + stale->string())) << killed.err;
+      ++outcomes.staging_removed_by_next_run;
+      stale.reset();
+    }
+    if (!staging.empty() && staging.front() != stale) {
+      EXPECT_TRUE(staging.front().filename().string().starts_with("out.safetensors.lrq-tmp-"))
+          << staging.front();
+      EXPECT_TRUE(fs::is_directory(staging.front()));
+      ++outcomes.staging_left;
+      stale = staging.front();
+    }
   }
+  if (stale) {
+    const HostRun next = run_host(run_arguments(tiny_model(), output));
+    EXPECT_EQ(next.exit_code, 0) << next.err;
+    EXPECT_TRUE(contains(next.err, "warning: removed " + stale->string())) << next.err;
+    if (!fs::exists(*stale)) ++outcomes.staging_removed_by_next_run;
+  }
+  EXPECT_TRUE(staging_entries(output.parent_path()).empty());
   std::cout << "kill -9 at " << kPoints << " points (seed " << seed << ", run " << seconds
             << " s): nothing " << outcomes.nothing << ", previous " << outcomes.previous
             << ", complete " << outcomes.completed << "; staging directory left "
             << outcomes.staging_left << ", removed by the next run "
             << outcomes.staging_removed_by_next_run << '\n';
   EXPECT_EQ(outcomes.staging_removed_by_next_run, outcomes.staging_left);
-  // The points reach into the conversion: some kills must have found it under way.
+  // The points reach into the conversion: most kills must have found it under way.
   EXPECT_GT(outcomes.nothing + outcomes.previous, kPoints / 2);
 }
 
@@ -176,37 +207,48 @@ class SmallFileSystem {
 
 constexpr std::uint64_t kPage = 4096;
 
-std::uint64_t pages(const fs::path& file) {
-  return (fs::file_size(file) + kPage - 1) / kPage;
-}
-
+// Each test runs tiny-flux into a tmpfs sized from a complete run of the same options, made once
+// for all into DIR/size-OPTIONS; the test's run goes into DIR/full-OPTIONS, a path of the same
+// length, so that its reports have the same size.
 class CliFullDisk : public CliTest {
  protected:
-  // A complete run into measure/ with `extra` options, to size the file systems: its paths are as
-  // long as those of the run into mounted/, and so are its reports.
-  void measure(const std::vector<std::string>& extra) {
-    fs::create_directory(file("measure"));
-    const HostRun run = convert(tiny_model(), file("measure/out.safetensors"), extra);
-    ASSERT_EQ(run.exit_code, 0) << run.err;
+  static void SetUpTestSuite() {
+    shared_ = std::make_unique<TempDir>();
+    model_ = shared_->file("tiny-flux.safetensors");
+    const HostRun generated = run_host({"generate", "tiny-flux", "--output", model_.string()});
+    ASSERT_EQ(generated.exit_code, 0) << generated.err;
+    for (const auto& [name, extra] : kOptions) {
+      const fs::path directory = shared_->make_directory("size-" + std::string(name));
+      const HostRun run = convert(directory, extra);
+      ASSERT_EQ(run.exit_code, 0) << run.err;
+    }
+  }
+  static void TearDownTestSuite() { shared_.reset(); }
+
+  // The pages a complete run of the options `options` wrote to `name`.
+  static std::uint64_t pages(std::string_view options, const std::string& name) {
+    const fs::path path = shared_->file("size-" + std::string(options)) / name;
+    return (fs::file_size(path) + kPage - 1) / kPage;
   }
 
-  // A run writing into a tmpfs of `bytes`: exit 7 naming `failing`, and nothing left there.
-  void expect_full_disk(std::uint64_t bytes, const std::vector<std::string>& extra,
-                        const std::string& failing) {
-    const fs::path directory = file("mounted");
-    const SmallFileSystem small(directory, bytes);
+  // A run with `options` into a tmpfs of `pages`: exit 7 naming `failing`, and nothing left there.
+  // Where no tmpfs can be mounted, a file size limit (RLIMIT_FSIZE) of as many bytes stands in
+  // for it when `file_limit_will_do`: it stops the output too, but no file after it.
+  void expect_full_disk(std::uint64_t pages, std::string_view options, const std::string& failing,
+                        bool file_limit_will_do = false) {
+    const fs::path directory = shared_->file("full-" + std::string(options));
+    const SmallFileSystem small(directory, pages * kPage);
+    HostRunOptions limit;
     if (!small.error().empty()) {
-      GTEST_SKIP() << "cannot mount a tmpfs (" << small.error()
-                   << "): the full-disk points past the output are not tested here; "
-                      "CliBadInput.AFullDiskLeavesNoPartialOutput covers the output with "
-                      "RLIMIT_FSIZE";
+      if (!file_limit_will_do) {
+        GTEST_SKIP() << "cannot mount a tmpfs (" << small.error()
+                     << "), and a file size limit would stop the output before " << failing;
+      }
+      std::cout << "cannot mount a tmpfs (" << small.error() << "): a file size limit instead\n";
+      limit.file_size_limit = pages * kPage;
     }
-    std::vector<std::string> arguments = extra;
-    for (std::string& argument : arguments) {
-      if (argument == "PROFILE") argument = (directory / "out.profile.json").string();
-    }
-    const HostRun run = convert(tiny_model(), directory / "out.safetensors", arguments);
-    std::cout << "full disk of " << bytes << " bytes, failing at " << failing << ": exit "
+    const HostRun run = convert(directory, kOptions.at(options), limit);
+    std::cout << "full disk of " << pages << " pages, failing at " << failing << ": exit "
               << run.exit_code << ", " << run.err;
     EXPECT_EQ(run.exit_code, kIo) << run.err;
     EXPECT_TRUE(contains(run.err, failing)) << run.err;
@@ -215,51 +257,63 @@ class CliFullDisk : public CliTest {
       left.push_back(entry.path().filename().string());
     EXPECT_EQ(left, std::vector<std::string>{}) << "a failed run left files behind";
   }
+
+ private:
+  static HostRun convert(const fs::path& directory, const std::vector<std::string>& extra,
+                         const HostRunOptions& options = {}) {
+    std::vector<std::string> arguments = {"run",        example_recipe(),
+                                          "--input",    model_.string(),
+                                          "--output",   (directory / "out.safetensors").string(),
+                                          "--progress", "none",
+                                          "--set",      "backend.threads=1"};
+    for (const std::string& argument : extra) {
+      arguments.push_back(argument == "PROFILE" ? (directory / "out.profile.json").string()
+                                                : argument);
+    }
+    return run_host(arguments, options);
+  }
+
+  static inline const std::map<std::string_view, std::vector<std::string>> kOptions = {
+      {"plain", {}},
+      {"profile", {"--profile-json", "PROFILE"}},
+      {"sharded", {"--shard-size", "3MB"}}};
+  static inline std::unique_ptr<TempDir> shared_;
+  static inline fs::path model_;
 };
 
 TEST_F(CliFullDisk, DuringTheOutput) {
-  measure({});
-  expect_full_disk(pages(file("measure/out.safetensors")) * kPage / 2, {}, "out.safetensors");
+  expect_full_disk(pages("plain", "out.safetensors") / 2, "plain", "out.safetensors", true);
 }
 
+// The profile is written right after the output.
 TEST_F(CliFullDisk, DuringTheProfile) {
-  measure({"--profile-json", file("measure/out.profile.json").string()});
-  expect_full_disk(pages(file("measure/out.safetensors")) * kPage, {"--profile-json", "PROFILE"},
-                   "out.profile.json");
+  expect_full_disk(pages("profile", "out.safetensors"), "profile", "out.profile.json");
 }
 
 // Half the report's pages (or the HTML's) in reserve: its timings may take a few more bytes.
 TEST_F(CliFullDisk, DuringTheReport) {
-  measure({});
-  expect_full_disk(
-      (pages(file("measure/out.safetensors")) + pages(file("measure/out.report.json")) / 2) * kPage,
-      {}, "out.report.json");
+  expect_full_disk(pages("plain", "out.safetensors") + pages("plain", "out.report.json") / 2,
+                   "plain", "out.report.json");
 }
 
 TEST_F(CliFullDisk, DuringTheHtmlReport) {
-  measure({});
-  expect_full_disk(
-      (pages(file("measure/out.safetensors")) + pages(file("measure/out.report.json")) +
-       pages(file("measure/out.report.html")) / 2) *
-          kPage,
-      {}, "out.report.html");
+  expect_full_disk(pages("plain", "out.safetensors") + pages("plain", "out.report.json") +
+                       pages("plain", "out.report.html") / 2,
+                   "plain", "out.report.html");
 }
 
 TEST_F(CliFullDisk, DuringTheShards) {
-  measure({"--shard-size", "3MB"});
-  expect_full_disk((pages(file("measure/out-00001-of-00003.safetensors")) +
-                    pages(file("measure/out-00002-of-00003.safetensors")) / 2) *
-                       kPage,
-                   {"--shard-size", "3MB"}, "-of-00003.safetensors");
+  expect_full_disk(pages("sharded", "out-00001-of-00003.safetensors") +
+                       pages("sharded", "out-00002-of-00003.safetensors") / 2,
+                   "sharded", "-of-00003.safetensors");
 }
 
 TEST_F(CliFullDisk, DuringTheShardIndex) {
-  measure({"--shard-size", "3MB"});
   std::uint64_t shards = 0;
   for (int shard = 1; shard <= 3; ++shard) {
-    shards += pages(file("measure/out-0000" + std::to_string(shard) + "-of-00003.safetensors"));
+    shards += pages("sharded", "out-0000" + std::to_string(shard) + "-of-00003.safetensors");
   }
-  expect_full_disk(shards * kPage, {"--shard-size", "3MB"}, "out.safetensors.index.json");
+  expect_full_disk(shards, "sharded", "out.safetensors.index.json");
 }
 
 }  // namespace
