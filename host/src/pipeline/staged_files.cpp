@@ -77,6 +77,8 @@ fs::path StagedFiles::staging_directory(const fs::path& target) {
 }
 
 fs::path StagedFiles::stage(const fs::path& target) {
+  if (target.filename().empty())
+    throw Error(ErrorCategory::usage, target.string() + ": not a file name");
   const fs::path staged = staging_directory(target) / target.filename();
   for (const StagedFile& file : files_) {
     if (file.staged == staged) {

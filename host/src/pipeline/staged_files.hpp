@@ -28,7 +28,9 @@ class StagedFiles {
   const std::filesystem::path& commit_point() const noexcept { return commit_point_; }
 
   // Where to write `target` (or its write_file_atomically temporary file) now; commit() moves it
-  // to `target`. Throws lrq::Error (usage) when the run already writes a file of that name there.
+  // to `target`. Throws lrq::Error (usage) when `target` names no file (a directory's path ending
+  // in
+  // '/') or the run already writes a file of that name there.
   std::filesystem::path stage(const std::filesystem::path& target);
   // Temporary files that a writer made in a staging directory: an interrupt removes them too.
   void guard(const std::vector<std::filesystem::path>& temporaries);
