@@ -46,7 +46,14 @@ std::vector<std::string> CliTest::leftovers() const {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(directory_.path())) {
     const std::string name = entry.path().filename().string();
-    if (name.find(".tmp-") != std::string::npos) names.push_back(name);
+    if (contains(name, ".lrq-tmp-")) {
+      names.push_back(name);
+      if (!entry.is_directory()) continue;
+      for (const auto& staged : std::filesystem::directory_iterator(entry.path()))
+        names.push_back(name + "/" + staged.path().filename().string());
+    } else if (contains(name, ".tmp-")) {
+      names.push_back(name);
+    }
   }
   return names;
 }

@@ -37,7 +37,8 @@ class CliTest : public ::testing::Test {
                   const std::vector<std::string>& extra = {}, const HostRunOptions& options = {},
                   const std::string& recipe = example_recipe());
 
-  // Names of files in the scratch directory that a writer left behind (temporary files).
+  // Names of files in the scratch directory that a writer left behind: temporary files, and staging
+  // directories followed by what is in them ("DIR/NAME").
   std::vector<std::string> leftovers() const;
 
   static std::string example_recipe();

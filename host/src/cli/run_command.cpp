@@ -18,9 +18,11 @@
 #include "pipeline/converter.hpp"
 #include "pipeline/json_file.hpp"
 #include "pipeline/output_check.hpp"
+#include "pipeline/output_shards.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/run_subject.hpp"
+#include "pipeline/staged_files.hpp"
 #include "pipeline/verdict.hpp"
 #include "profile/conversion_profiler.hpp"
 #include "profile/profile_json.hpp"
@@ -128,6 +130,9 @@ RunSubject subject_of(const PlannedRun& run) {
 int convert_planned(const PlannedRun& run, const po::variables_map& values, std::ostream& out) {
   const Recipe& recipe = run.recipe;
   const bool quiet = values["quiet"].as<bool>();
+  // Before the progress display: their interrupt handlers must be undone in reverse order.
+  StagedFiles staged(
+      output_commit_point(std::filesystem::absolute(recipe.output), recipe.shard_size));
   std::unique_ptr<ProgressDisplay> progress = progress_display(values);
   ConversionSettings settings{recipe.seed, recipe.reference_compat, recipe.report,
                               static_cast<std::int64_t>(recipe.calib_samples)};
@@ -139,11 +144,13 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   if (values["profile"].as<bool>() || profile_file) profiler.emplace(*run.backend.object);
   const ConversionResult result =
       convert(*run.input, run.plan, profiler ? profiler->backend() : *run.backend.object, settings,
-              std::filesystem::absolute(recipe.output), progress.get());
+              staged, progress.get());
   progress.reset();
   std::optional<ConversionProfile> profile;
   if (profiler) profile = profiler->profile(result.seconds);
-  if (profile_file) write_json_file(*profile_file, profile_document(*profile), "the profile");
+  if (profile_file) {
+    write_json_file(staged.stage(*profile_file), profile_document(*profile), "the profile");
+  }
 
   const BackendInfo backend = run.backend.object->info();
   RunSubject subject = subject_of(run);
@@ -155,7 +162,7 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   std::optional<std::filesystem::path> report;
   if (recipe.report) {
     report = report_path(result.output);
-    write_report(*report,
+    write_report(staged, *report,
                  {subject, recipe.seed, recipe.reference_compat, recipe.bias_correction,
                   static_cast<std::int64_t>(recipe.calib_samples),
                   recipe.calibration.stats.string(), recipe.calibration.holdout.string(),
@@ -163,6 +170,7 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
                   run.coverage, settings.provenance},
                  result, profile ? &*profile : nullptr);
   }
+  staged.commit();
   warn_where_learning_did_not_pay(result);
   if (values["json"].as<bool>()) {
     print_run_json(subject, result, report, profile ? &*profile : nullptr, out);

@@ -6,9 +6,13 @@
 
 namespace lrq::host {
 
+std::filesystem::path atomic_temporary_path(const std::filesystem::path& path) {
+  return path.string() + ".tmp";
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents,
                            const std::string& what) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
+  const std::filesystem::path temporary = atomic_temporary_path(path);
   {
     std::ofstream file(temporary, std::ios::trunc | std::ios::binary);
     file << contents;

@@ -8,6 +8,9 @@
 
 namespace lrq::host {
 
+// The temporary file that write_file_atomically renames to `path`.
+std::filesystem::path atomic_temporary_path(const std::filesystem::path& path);
+
 // Throws lrq::Error (io) naming the path and `what` ("the report").
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents,
                            const std::string& what);

@@ -8,7 +8,6 @@
 
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
-#include "pipeline/interrupt_cleanup.hpp"
 #include "pipeline/layer_conversion.hpp"
 #include "pipeline/output_files.hpp"
 #include "pipeline/output_writer.hpp"
@@ -166,13 +165,13 @@ std::vector<LayerOutcome> convert_tensors(const Checkpoint& input, const Convers
 }  // namespace
 
 ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
-                         const ConversionSettings& settings, const std::filesystem::path& output,
+                         const ConversionSettings& settings, StagedFiles& staged,
                          ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
   const OutputMetadata metadata = output_metadata(input.metadata(), plan.quantized_layers(),
                                                   plan.outputs(), input.metadata_file());
   if (!metadata.dropped.empty()) log(LogLevel::warning, dropped_entries_warning(metadata.dropped));
-  OutputFiles files(output, plan, with_provenance(metadata.metadata, settings.provenance), input,
+  OutputFiles files(staged, plan, with_provenance(metadata.metadata, settings.provenance), input,
                     settings.shard_size);
   ConversionResult result;
   result.output = files.path();

@@ -12,6 +12,7 @@
 
 #include "lrq/backend.hpp"
 #include "pipeline/conversion_plan.hpp"
+#include "pipeline/staged_files.hpp"
 
 namespace lrq::host {
 
@@ -115,9 +116,11 @@ class ConversionProgress {
                            std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
 };
 
-// Each layer is quantized with the format and optimizer of its plan, on `backend`.
+// Each layer is quantized with the format and optimizer of its plan, on `backend`. The output
+// (output_files.hpp) is left staged in `staged`, whose commit point names it (output_commit_point):
+// the caller commits it with the rest of the run.
 ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
-                         const ConversionSettings& settings, const std::filesystem::path& output,
+                         const ConversionSettings& settings, StagedFiles& staged,
                          ConversionProgress* progress = nullptr);
 
 }  // namespace lrq::host

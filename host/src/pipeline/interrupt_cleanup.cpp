@@ -50,8 +50,9 @@ bool remove_armed_files() {
   if (!armed.load() || arming_process.load() != getpid()) return false;
   const char* path = armed_paths.data();
   const bool any = *path != '\0';
-  for (; *path != '\0'; path += std::strlen(path) + 1)
-    unlink(path);
+  for (; *path != '\0'; path += std::strlen(path) + 1) {
+    if (unlink(path) != 0) rmdir(path);  // a directory, emptied by the paths before it
+  }
   return any;
 }
 

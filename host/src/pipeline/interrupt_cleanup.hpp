@@ -1,7 +1,8 @@
 // While an InterruptCleanup lives, SIGINT, SIGTERM and SIGHUP first remove the files it was given
-// (the outputs being written) and then end the process as the signal would have: an interrupted
-// run leaves nothing behind either. While an InterruptErasesLine lives, they first erase the status
-// line on standard error (a progress bar), so that the shell's prompt starts on a clean line.
+// (the outputs being written; a directory after the files in it) and then end the process as the
+// signal would have: an interrupted run leaves nothing behind either. While an InterruptErasesLine
+// lives, they first erase the status line on standard error (a progress bar), so that the shell's
+// prompt starts on a clean line.
 //
 // A crash is handled the same way: the fatal signals SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT
 // remove the files, print one line that says what crashed, and end the process as the signal

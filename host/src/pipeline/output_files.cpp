@@ -7,34 +7,27 @@
 namespace lrq::host {
 namespace fs = std::filesystem;
 
-OutputFiles::OutputFiles(const fs::path& output, const ConversionPlan& plan,
-                         const Metadata& metadata, const Checkpoint& input,
-                         std::uint64_t shard_size)
-    : path_(shard_size == 0 ? output : shard_index_path(output)), sharded_(shard_size != 0) {
+OutputFiles::OutputFiles(StagedFiles& staged, const ConversionPlan& plan, const Metadata& metadata,
+                         const Checkpoint& input, std::uint64_t shard_size)
+    : staged_(staged), path_(staged.commit_point()), sharded_(shard_size != 0) {
   if (sharded_) {
-    shards_ = plan_output_shards(output, plan, shard_size);
+    shards_ = plan_output_shards(path_, plan, shard_size);
     refuse_overwriting_input(path_, input);
+    staged_index_ = staged_.stage(path_);
   } else {
-    shards_.push_back({output, plan.outputs()});
+    shards_.push_back({path_, plan.outputs()});
   }
   for (const OutputShard& shard : shards_)
     refuse_overwriting_input(shard.path, input);
-  // No signal may fall between creating a temporary file and arming its cleanup.
+  // No signal may fall between creating a temporary file and arming its removal.
   const InterruptsHeldBack held_back;
   std::vector<fs::path> temporary;
   for (const OutputShard& shard : shards_) {
-    writers_.push_back(std::make_unique<SafetensorsWriter>(shard.path, shard.tensors, metadata));
+    const fs::path file = staged_.stage(shard.path);
+    writers_.push_back(std::make_unique<SafetensorsWriter>(file, shard.tensors, metadata));
     temporary.push_back(writers_.back()->temporary_path());
   }
-  cleanup_.emplace(temporary);
-}
-
-OutputFiles::~OutputFiles() {
-  if (done_) return;
-  for (std::size_t shard = 0; shard < committed_; ++shard) {
-    std::error_code error;
-    fs::remove(shards_[shard].path, error);
-  }
+  staged_.guard(temporary);
 }
 
 void OutputFiles::write(std::string_view name, std::span<const std::byte> bytes) {
@@ -46,27 +39,16 @@ void OutputFiles::write(std::string_view name, std::span<const std::byte> bytes)
   ++written_;
 }
 
-void OutputFiles::commit() {
-  if (sharded_) {
-    // From the first rename on, an interruption removes the whole new output.
-    std::vector<fs::path> committed = {path_};
-    for (const OutputShard& shard : shards_)
-      committed.push_back(shard.path);
-    cleanup_->add(committed);
-  }
-  for (const std::unique_ptr<SafetensorsWriter>& writer : writers_) {
+void OutputFiles::finish() {
+  for (const std::unique_ptr<SafetensorsWriter>& writer : writers_)
     writer->commit();
-    ++committed_;
-  }
-  if (sharded_) write_json_file(path_, shard_index_json(shards_), "the shard index");
-  done_ = true;
-  cleanup_.reset();
+  if (sharded_) write_json_file(staged_index_, shard_index_json(shards_), "the shard index");
 }
 
 std::uint64_t OutputFiles::bytes() const {
   std::uint64_t total = 0;
-  for (const OutputShard& shard : shards_)
-    total += fs::file_size(shard.path);
+  for (const std::unique_ptr<SafetensorsWriter>& writer : writers_)
+    total += fs::file_size(writer->output());
   return total;
 }
 

@@ -25,6 +25,11 @@ std::filesystem::path shard_index_path(const std::filesystem::path& output) {
   return output.parent_path() / (output_stem(output) + std::string(kShardIndexSuffix));
 }
 
+std::filesystem::path output_commit_point(const std::filesystem::path& output,
+                                          std::uint64_t shard_size) {
+  return shard_size == 0 ? output : shard_index_path(output);
+}
+
 std::vector<OutputShard> plan_output_shards(const std::filesystem::path& output,
                                             const ConversionPlan& plan, std::uint64_t shard_size) {
   std::vector<OutputShard> shards;

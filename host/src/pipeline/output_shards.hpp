@@ -25,6 +25,11 @@ std::string output_stem(const std::filesystem::path& output);
 // The index of the sharded output `output` (NAME.safetensors, or the index's own name).
 std::filesystem::path shard_index_path(const std::filesystem::path& output);
 
+// The file whose rename commits the output: `output` itself, or with shards (`shard_size` not 0)
+// their index.
+std::filesystem::path output_commit_point(const std::filesystem::path& output,
+                                          std::uint64_t shard_size);
+
 // The plan's outputs in shards of at most `shard_size` bytes of tensor data, in plan order. The
 // outputs of one input tensor (a weight and its scales) stay together; alone they may exceed it.
 std::vector<OutputShard> plan_output_shards(const std::filesystem::path& output,

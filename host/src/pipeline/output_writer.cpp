@@ -38,7 +38,7 @@ std::vector<LayerOutcome> OutputWriter::finish() {
     writer_thread_.join();
   } else {
     const StageScope stage(Stage::write);
-    writer_.commit();
+    writer_.finish();
   }
   failure_.rethrow();
   return std::move(outcomes_);
@@ -49,7 +49,7 @@ void OutputWriter::write_all() {
     write_batch(*batch);
   if (failure_.stopped()) return;
   const StageScope stage(Stage::write);
-  writer_.commit();
+  writer_.finish();
 }
 
 void OutputWriter::write_batch(WriteBatch& batch) {

@@ -1,7 +1,7 @@
-// Writes the output files in plan order and commits them. Behind the conversion, a writer thread
-// writes one layer's tensors while the next layer is converted: at most one batch waits for it.
-// Otherwise each batch is written when handed over. The output files are used by one thread
-// only, and the progress display is told from there.
+// Writes the output files in plan order and finishes them (they stay staged). Behind the
+// conversion, a writer thread writes one layer's tensors while the next layer is converted: at most
+// one batch waits for it. Otherwise each batch is written when handed over. The output files are
+// used by one thread only, and the progress display is told from there.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +38,7 @@ class OutputWriter {
 
   // False when the run was stopped.
   bool write(WriteBatch batch);
-  // After the last batch: writes what waits, commits the file, and returns the outcome of every
+  // After the last batch: writes what waits, finishes the files, and returns the outcome of every
   // tensor in plan order. Throws the run's first failure.
   std::vector<LayerOutcome> finish();
 

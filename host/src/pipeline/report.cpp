@@ -121,11 +121,12 @@ Json report_json(const ReportContext& context, const ConversionResult& result,
   return json;
 }
 
-void write_report(const std::filesystem::path& path, const ReportContext& context,
-                  const ConversionResult& result, const ConversionProfile* profile) {
+void write_report(StagedFiles& staged, const std::filesystem::path& path,
+                  const ReportContext& context, const ConversionResult& result,
+                  const ConversionProfile* profile) {
   const Json json = report_json(context, result, profile);
-  write_json_file(path, json, "the report");
-  write_file_atomically(html_report_path(path), html_report(json), "the HTML report");
+  write_json_file(staged.stage(path), json, "the report");
+  write_file_atomically(staged.stage(html_report_path(path)), html_report(json), "the HTML report");
 }
 
 }  // namespace lrq::host

@@ -13,6 +13,7 @@
 #include "pipeline/converter.hpp"
 #include "pipeline/json_document.hpp"
 #include "pipeline/run_subject.hpp"
+#include "pipeline/staged_files.hpp"
 #include "profile/conversion_profile.hpp"
 
 namespace lrq::host {
@@ -48,9 +49,10 @@ std::filesystem::path html_report_path(const std::filesystem::path& report);
 nlohmann::ordered_json report_json(const ReportContext& context, const ConversionResult& result,
                                    const ConversionProfile* profile = nullptr);
 
-// The JSON to `path` and the HTML beside it (html_report_path), each written to a temporary file
-// and renamed, like the model. Throws lrq::Error (io) naming the path.
-void write_report(const std::filesystem::path& path, const ReportContext& context,
-                  const ConversionResult& result, const ConversionProfile* profile = nullptr);
+// The JSON to `path` and the HTML beside it (html_report_path), staged to be committed with the
+// output. Throws lrq::Error (io) naming the file.
+void write_report(StagedFiles& staged, const std::filesystem::path& path,
+                  const ReportContext& context, const ConversionResult& result,
+                  const ConversionProfile* profile = nullptr);
 
 }  // namespace lrq::host

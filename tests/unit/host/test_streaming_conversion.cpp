@@ -39,7 +39,10 @@ class StreamingConversion : public ::testing::Test {
     const ConversionPlan plan = make_plan(input, profile, routes, recipe.bias_correction);
     ConversionSettings settings{recipe.seed, recipe.reference_compat, true, 256};
     settings.streaming = streaming;
-    return convert(input, plan, *backend, settings, output);
+    StagedFiles staged(output);
+    ConversionResult result = convert(input, plan, *backend, settings, staged);
+    staged.commit();
+    return result;
   }
 
   test::TempDir directory_;
