@@ -10,7 +10,8 @@
 
 #include "json_excerpt.hpp"
 #include "lrq/error.hpp"
-#include "quoted.hpp"
+#include "lrq/json_limits.hpp"
+#include "lrq/quoted.hpp"
 #include "utf8.hpp"
 
 namespace lrq::detail {
@@ -35,13 +36,11 @@ enum class Container { root, metadata, entry, shape };
 // first) and then reported with a short excerpt. nlohmann's DOM is never built: it costs 10 to 30
 // times the header's size.
 //
-// Nesting is limited: a valid header nests 3 deep, Python's safetensors stops at 128.
+// Nesting is limited to kMaxJsonDepth.
 // Duplicate keys are errors (safetensors files have none); those of the root object and of
 // `__metadata__` are found at the end by sorting, without a set of every key.
 class HeaderHandler final : public nlohmann::json_sax<Json> {
  public:
-  static constexpr std::size_t kMaxDepth = 128;
-
   HeaderHandler(const std::filesystem::path& path, std::uint64_t data_size)
       : path_(path), data_size_(data_size) {}
 
@@ -122,8 +121,8 @@ class HeaderHandler final : public nlohmann::json_sax<Json> {
   }
 
   bool open(bool is_object) {
-    if (++depth_ > kMaxDepth) {
-      fail(path_, "JSON header nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    if (++depth_ > kMaxJsonDepth) {
+      fail(path_, "JSON header nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     }
     if (excerpt_) {
       excerpt_->open(is_object);

@@ -14,15 +14,13 @@
 #include <vector>
 
 #include "lrq/error.hpp"
+#include "lrq/quoted.hpp"
 #include "lrq/safetensors.hpp"
-#include "quoted.hpp"
 #include "safetensors_header.hpp"
 
 namespace lrq {
 
 namespace {
-
-using detail::in_quotes;
 
 constexpr std::uint64_t kLengthPrefixBytes = 8;
 
