@@ -7,12 +7,10 @@
 #include <cstring>
 
 #include "lrq/error.hpp"
-#include "quoted.hpp"
+#include "lrq/quoted.hpp"
 
 namespace lrq {
 namespace {
-
-using detail::in_quotes;
 
 constexpr std::array<std::string_view, 3> kComfyPrefixes = {"model.diffusion_model.",
                                                             "diffusion_model.", "model."};

@@ -7,12 +7,11 @@
 #include <string>
 
 #include "lrq/error.hpp"
-#include "quoted.hpp"
+#include "lrq/json_limits.hpp"
+#include "lrq/quoted.hpp"
 
 namespace lrq {
 namespace {
-
-using detail::in_quotes;
 
 // Far above any real block size; a stored group size is a divisor, so 0 must not pass either.
 constexpr std::uint64_t kMaxGroupSize = 65536;
@@ -67,6 +66,10 @@ ComfyQuantConfig ComfyQuantConfig::parse(std::string_view bytes, std::string_vie
   // nlohmann stops at a NUL byte; ComfyUI's json.loads fails on it, so it is an error here too.
   if (bytes.find('\0') != std::string_view::npos) {
     throw fail("the .comfy_quant JSON contains a NUL byte");
+  }
+  if (json_nests_too_deep(bytes)) {
+    throw fail("the .comfy_quant JSON nests deeper than " + std::to_string(kMaxJsonDepth) +
+               " levels");
   }
   nlohmann::json json;
   try {

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <string>
 
+#include "lrq/quoted.hpp"
+
 namespace lrq {
 namespace {
 
@@ -22,6 +24,21 @@ int severity(LogLevel level) noexcept {
   return 3;
 }
 
+// Each line escaped: a message may quote text from a file that its author forgot to escape, and
+// control bytes must not reach the terminal.
+std::string escaped_lines(std::string_view message) {
+  std::string text;
+  text.reserve(message.size());
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = message.find('\n', start);
+    text += escaped(message.substr(start, end - start));
+    if (end == std::string_view::npos) return text;
+    text += '\n';
+    start = end + 1;
+  }
+}
+
 std::atomic<int> threshold{severity(LogLevel::info)};
 std::atomic<bool> erase_status_line{false};
 
@@ -35,7 +52,7 @@ void log(LogLevel level, std::string_view message) {
   if (level == LogLevel::debug) line += "debug: ";
   if (level == LogLevel::warning) line += "warning: ";
   if (level == LogLevel::error) line += "error: ";
-  line += message;
+  line += escaped_lines(message);
   line += '\n';
   const std::lock_guard lock(mutex);
   std::cerr << line << std::flush;

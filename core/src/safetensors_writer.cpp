@@ -17,14 +17,13 @@
 #include <vector>
 
 #include "lrq/error.hpp"
+#include "lrq/quoted.hpp"
 #include "lrq/safetensors.hpp"
-#include "quoted.hpp"
 
 namespace lrq {
 
 namespace {
 
-using detail::in_quotes;
 using Json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 

@@ -80,11 +80,13 @@ HostProcess::~HostProcess() {
 
 HostRun HostProcess::wait() {
   int status = 0;
-  while (waitpid(pid_, &status, 0) < 0) {
-    if (errno != EINTR) throw std::runtime_error("waitpid failed");
+  struct rusage usage {};
+  while (wait4(pid_, &status, 0, &usage) < 0) {
+    if (errno != EINTR) throw std::runtime_error("wait4 failed");
   }
   pid_ = -1;
   HostRun run;
+  run.peak_memory_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // kB on Linux
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.out = read_file(capture_->file("stdout"));
   run.err = read_file(capture_->file("stderr"));

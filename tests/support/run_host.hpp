@@ -17,6 +17,7 @@ struct HostRun {
   int exit_code = -1;  // the process's exit status; 128 + N when killed by signal N
   std::string out;
   std::string err;
+  std::uint64_t peak_memory_bytes = 0;  // the child's peak resident set (ru_maxrss)
 };
 
 using Environment = std::vector<std::pair<std::string, std::string>>;

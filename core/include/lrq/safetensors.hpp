@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -63,7 +62,7 @@ class SafetensorsReader {
   std::uint64_t file_size_ = 0;
   std::uint64_t header_size_ = 0;
   std::vector<SafetensorsEntry> entries_;
-  std::map<std::string, std::size_t, std::less<>> by_name_;  // index into entries_
+  std::vector<std::size_t> by_name_;  // indices into entries_, sorted by name
   Metadata metadata_;
 };
 

@@ -1,6 +1,7 @@
 #include "cli/dry_run.hpp"
 
 #include "cli/text_table.hpp"
+#include "lrq/quoted.hpp"
 #include "pipeline/json_document.hpp"
 
 namespace lrq::host {
@@ -22,13 +23,13 @@ std::string route_text(const TensorPlan& tensor) {
 
 void print_dry_run(const std::filesystem::path& input, const SelectedProfile& profile,
                    const ConversionPlan& plan, std::ostream& out) {
-  out << "input: " << printable(input.string()) << "\n\n";
+  out << "input: " << escaped(input.string()) << "\n\n";
   TextTable table({"action", "tensor", "shape", "dtype", "format / optimizer", "reason"});
   for (const TensorPlan& tensor : plan.tensors) {
     const TensorInfo& info = tensor.entry->info;
-    table.add({action_name(tensor.action), printable(info.name), shape_to_string(info.shape),
+    table.add({action_name(tensor.action), escaped(info.name), shape_to_string(info.shape),
                std::string(safetensors_name(info.dtype)), route_text(tensor),
-               printable(tensor.reason)});
+               escaped(tensor.reason)});
   }
   table.print(out);
   const ActionCounts counts = count_actions(plan);

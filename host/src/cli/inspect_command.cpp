@@ -6,6 +6,7 @@
 #include "cli/provenance_view.hpp"
 #include "cli/text_table.hpp"
 #include "lrq/error.hpp"
+#include "lrq/quoted.hpp"
 #include "pipeline/json_document.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/stored_layers.hpp"
@@ -75,14 +76,14 @@ void print_json(const Checkpoint& file, const std::vector<StoredQuantizedLayer>&
 
 void print_text(const Checkpoint& file, const std::vector<StoredQuantizedLayer>& layers,
                 std::ostream& out) {
-  out << printable(file.path().string()) << ": " << format_bytes(file.file_size());
+  out << escaped(file.path().string()) << ": " << format_bytes(file.file_size());
   if (file.shards().size() > 1) out << " in " << file.shards().size() << " shards";
   out << ", " << file.entries().size() << " tensors\n";
   print_provenance(file.metadata(), out);
   for (const auto& [key, value] : file.metadata()) {
     if (is_provenance_key(key)) continue;
     const std::string shown = value.size() > 80 ? value.substr(0, 77) + "..." : value;
-    out << "metadata " << printable(key) << " = " << printable(shown) << '\n';
+    out << "metadata " << escaped(key) << " = " << escaped(shown) << '\n';
   }
   TextTable tensors({"tensor", "dtype", "shape"});
   for (const SafetensorsEntry* entry : file.entries()) {

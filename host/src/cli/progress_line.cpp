@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "cli/text_table.hpp"
+#include "lrq/quoted.hpp"
 
 namespace lrq::host {
 namespace {
@@ -136,7 +137,7 @@ std::string render_progress_log_line(const ProgressSnapshot& snapshot) {
             std::to_string(snapshot.layers_total);
   }
   if (snapshot.converting) {
-    line += ", converting " + printable(snapshot.converting->name);
+    line += ", converting " + escaped(snapshot.converting->name);
     if (snapshot.converting->seconds >= 1.0) {
       line += " for " + seconds_text(snapshot.converting->seconds);
     }

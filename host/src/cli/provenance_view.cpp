@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/text_table.hpp"
+#include "lrq/quoted.hpp"
 #include "pipeline/provenance.hpp"
 
 namespace lrq::host {
@@ -31,10 +32,10 @@ void print_provenance(const Metadata& metadata, std::ostream& out) {
   if (json.is_null()) return;
   const auto text = [](const Json& value) {
     return value.is_null() ? std::string("-")
-                           : printable(value.is_string() ? value.get<std::string>() : value.dump());
+                           : escaped(value.is_string() ? value.get<std::string>() : value.dump());
   };
   out << "made by lrq " << text(json["version"]) << ", seed " << text(json["seed"]) << '\n'
-      << "  plugins: " << printable(plugins_text(json["plugins"])) << '\n'
+      << "  plugins: " << escaped(plugins_text(json["plugins"])) << '\n'
       << "  recipe: " << text(json["recipe"]) << '\n';
 }
 

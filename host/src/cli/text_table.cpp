@@ -4,14 +4,23 @@
 #include <array>
 #include <cstdio>
 
+#include "lrq/quoted.hpp"
+
 namespace lrq::host {
+namespace {
+
+// Wider cells overflow their column instead of widening it: padding every row to one huge cell
+// would make the output quadratic in the longest name.
+constexpr std::size_t kMaxPaddedWidth = 100;
+
+}  // namespace
 
 TextTable::TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
 
 void TextTable::add(std::vector<std::string> row) {
   row.resize(header_.size());
   for (std::string& cell : row)
-    cell = printable(cell);
+    cell = escaped(cell);
   rows_.push_back(std::move(row));
 }
 
@@ -19,15 +28,17 @@ void TextTable::print(std::ostream& out, const std::string& indent) const {
   std::vector<std::size_t> widths(header_.size());
   for (std::size_t column = 0; column < header_.size(); ++column) {
     widths[column] = header_[column].size();
-    for (const auto& row : rows_)
-      widths[column] = std::max(widths[column], row[column].size());
+    for (const auto& row : rows_) {
+      if (row[column].size() <= kMaxPaddedWidth)
+        widths[column] = std::max(widths[column], row[column].size());
+    }
   }
   const auto print_row = [&](const std::vector<std::string>& row) {
     std::string line = indent;
     for (std::size_t column = 0; column < row.size(); ++column) {
       line += row[column];
       if (column + 1 < row.size())
-        line += std::string(widths[column] - row[column].size() + 2, ' ');
+        line += std::string(widths[column] - std::min(widths[column], row[column].size()) + 2, ' ');
     }
     line.erase(line.find_last_not_of(' ') + 1);  // after empty trailing cells
     out << line << '\n';
@@ -35,21 +46,6 @@ void TextTable::print(std::ostream& out, const std::string& indent) const {
   print_row(header_);
   for (const auto& row : rows_)
     print_row(row);
-}
-
-std::string printable(std::string_view text) {
-  std::string shown;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      std::array<char, 5> escaped{};
-      std::snprintf(escaped.data(), escaped.size(), "\\x%02x", byte);
-      shown += escaped.data();
-    } else {
-      shown += c;
-    }
-  }
-  return shown;
 }
 
 std::string format_bytes(std::uint64_t bytes) {

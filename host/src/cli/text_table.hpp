@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace lrq::host {
@@ -14,17 +13,14 @@ class TextTable {
   explicit TextTable(std::vector<std::string> header);
   void add(std::vector<std::string> row);
   bool empty() const noexcept { return rows_.empty(); }
-  // Columns padded to their widest cell; the last column is not padded.
+  // Columns padded to their widest cell of at most 100 characters (longer ones overflow); the
+  // last column is not padded.
   void print(std::ostream& out, const std::string& indent = "  ") const;
 
  private:
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
-
-// `text` with control characters (and DEL) written as \xNN, so a crafted tensor name cannot send
-// terminal escape sequences.
-std::string printable(std::string_view text);
 
 std::string format_bytes(std::uint64_t bytes);  // "14.2 MB"
 std::string format_fixed(double value, int decimals);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "lrq/error.hpp"
+#include "lrq/quoted.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -16,11 +17,11 @@ StatisticsSource source_for(const ActivationStats& file, const TensorInfo& weigh
                             std::string& why_not) {
   const LayerInputStats* layer = file.find(weight.name);
   if (layer == nullptr) {
-    why_not = "'" + weight.name + "' (none)";
+    why_not = in_quotes(weight.name) + " (none)";
     return {};
   }
   if (layer->width != weight.shape.at(1)) {
-    why_not = "'" + weight.name + "' (K " + std::to_string(layer->width) + ", the weight has " +
+    why_not = in_quotes(weight.name) + " (K " + std::to_string(layer->width) + ", the weight has " +
               std::to_string(weight.shape.at(1)) + " columns)";
     return {};
   }

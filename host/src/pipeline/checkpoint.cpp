@@ -6,6 +6,7 @@
 
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
+#include "lrq/quoted.hpp"
 #include "pipeline/shard_index.hpp"
 
 namespace lrq::host {
@@ -97,8 +98,9 @@ void Checkpoint::open_index(const fs::path& index_path) {
     const fs::path file = index_path.parent_path() / shard;
     std::error_code error;
     if (!fs::is_regular_file(file, error)) {
-      fail(index_path, "weight_map: tensor '" + first_tensor_of.at(shard) + "' is in the shard '" +
-                           shard + "', but " + file.string() + " is not a file");
+      fail(index_path, "weight_map: tensor " + in_quotes(first_tensor_of.at(shard)) +
+                           " is in the shard " + in_quotes(shard) + ", but " + file.string() +
+                           " is not a file");
     }
     shards_.emplace_back(file);
   }
@@ -109,12 +111,12 @@ void Checkpoint::open_index(const fs::path& index_path) {
     for (const SafetensorsEntry& entry : shards_[shard].entries()) {
       const auto listed = index.weight_map.find(entry.info.name);
       if (listed == index.weight_map.end()) {
-        fail(index_path, "tensor '" + entry.info.name + "' of " + shards_[shard].path().string() +
-                             " is not in the weight_map");
+        fail(index_path, "tensor " + in_quotes(entry.info.name) + " of " +
+                             shards_[shard].path().string() + " is not in the weight_map");
       }
       if (listed->second != index.shards[shard]) {
-        fail(index_path, "weight_map: tensor '" + entry.info.name + "' is in the shard '" +
-                             listed->second + "', but " + shards_[shard].path().string() +
+        fail(index_path, "weight_map: tensor " + in_quotes(entry.info.name) + " is in the shard " +
+                             in_quotes(listed->second) + ", but " + shards_[shard].path().string() +
                              " holds it");
       }
       tensor_bytes += entry.end - entry.begin;
@@ -122,7 +124,8 @@ void Checkpoint::open_index(const fs::path& index_path) {
   }
   for (const auto& [tensor, shard] : index.weight_map) {
     if (find(tensor) == nullptr) {
-      fail(index_path, "weight_map: tensor '" + tensor + "' is in the shard '" + shard + "', but " +
+      fail(index_path, "weight_map: tensor " + in_quotes(tensor) + " is in the shard " +
+                           in_quotes(shard) + ", but " +
                            (index_path.parent_path() / shard).string() + " does not hold it");
     }
   }
@@ -140,8 +143,8 @@ void Checkpoint::collect_entries() {
     for (const SafetensorsEntry& entry : shard.entries()) {
       const auto [seen, added] = holder.emplace(entry.info.name, &shard);
       if (!added) {
-        fail(path_, "tensor '" + entry.info.name + "' is in both " + seen->second->path().string() +
-                        " and " + shard.path().string());
+        fail(path_, "tensor " + in_quotes(entry.info.name) + " is in both " +
+                        seen->second->path().string() + " and " + shard.path().string());
       }
       entries_.push_back(&entry);
     }

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "lrq/error.hpp"
+#include "lrq/quoted.hpp"
 
 namespace lrq::host {
 namespace {
@@ -35,10 +36,10 @@ void require_unique_names(const ConversionPlan& plan) {
     for (const TensorInfo& output : tensor.outputs) {
       const auto [existing, inserted] = writer_of.emplace(output.name, &tensor);
       if (!inserted) {
-        throw Error(ErrorCategory::input, "output tensor '" + output.name +
-                                              "' would be written twice (by '" +
-                                              existing->second->entry->info.name + "' and by '" +
-                                              tensor.entry->info.name + "')");
+        throw Error(ErrorCategory::input,
+                    "output tensor " + in_quotes(output.name) + " would be written twice (by " +
+                        in_quotes(existing->second->entry->info.name) + " and by " +
+                        in_quotes(tensor.entry->info.name) + ")");
       }
     }
   }
@@ -75,7 +76,7 @@ const TensorPlan& ConversionPlan::of(const std::string& name) const {
   for (const TensorPlan& tensor : tensors) {
     if (tensor.entry->info.name == name) return tensor;
   }
-  throw Error(ErrorCategory::internal, "no plan for tensor '" + name + "'");
+  throw Error(ErrorCategory::internal, "no plan for tensor " + in_quotes(name));
 }
 
 std::vector<TensorInfo> ConversionPlan::outputs() const {

@@ -8,6 +8,7 @@
 
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
+#include "lrq/quoted.hpp"
 #include "pipeline/layer_conversion.hpp"
 #include "pipeline/output_files.hpp"
 #include "pipeline/output_writer.hpp"
@@ -54,7 +55,7 @@ std::uint64_t weight_bytes(const std::vector<const TensorPlan*>& layers) {
 std::string describe(const TensorInfo& weight, const LayerOutcome& layer) {
   std::array<char, 32> seconds{};
   std::snprintf(seconds.data(), seconds.size(), "%.3f", layer.seconds);
-  return "converted " + weight.name + " " + shape_to_string(weight.shape) + " with " +
+  return "converted " + escaped(weight.name) + " " + shape_to_string(weight.shape) + " with " +
          layer.format_label + " / " + layer.optimizer_label + " in " + seconds.data() + " s";
 }
 
@@ -103,9 +104,9 @@ class ConversionRun {
     std::optional<FedWeight> fed = weights_.next();
     if (!fed) return false;
     if (fed->layer != &layer) {
-      throw Error(ErrorCategory::internal, "weights fed out of order: '" +
-                                               fed->layer->entry->info.name + "' for '" +
-                                               layer.entry->info.name + "'");
+      throw Error(ErrorCategory::internal,
+                  "weights fed out of order: " + in_quotes(fed->layer->entry->info.name) + " for " +
+                      in_quotes(layer.entry->info.name));
     }
     ConvertedLayer converted =
         convert_layer(input_, layer, std::move(*fed), backend_, settings_, calibration_);

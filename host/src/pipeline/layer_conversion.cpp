@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "lrq/error.hpp"
+#include "lrq/quoted.hpp"
 #include "lrq/stages.hpp"
 #include "pipeline/layer_evaluation.hpp"
 #include "seed.hpp"
@@ -25,19 +26,20 @@ void require_planned(const EncodedTensor& encoded, const TensorInfo& planned,
     return;
   }
   throw Error(ErrorCategory::plugin,
-              "format '" + format.comfy_format() + "' encoded '" + encoded.info.name + "' " +
+              "format " + in_quotes(format.comfy_format()) + " encoded " +
+                  in_quotes(encoded.info.name) + " " +
                   std::string(safetensors_name(encoded.info.dtype)) + " " +
-                  shape_to_string(encoded.info.shape) + " where its plan said '" + planned.name +
-                  "' " + std::string(safetensors_name(planned.dtype)) + " " +
-                  shape_to_string(planned.shape) + (same_config ? "" : " (other JSON)"));
+                  shape_to_string(encoded.info.shape) + " where its plan said " +
+                  in_quotes(planned.name) + " " + std::string(safetensors_name(planned.dtype)) +
+                  " " + shape_to_string(planned.shape) + (same_config ? "" : " (other JSON)"));
 }
 
 void add_encoded(ConvertedLayer& layer, std::vector<EncodedTensor> encoded, const TensorPlan& plan,
                  const Format& format) {
   if (encoded.size() != plan.outputs.size()) {
-    throw Error(ErrorCategory::plugin, "format '" + format.comfy_format() + "' encoded " +
-                                           std::to_string(encoded.size()) + " tensors for '" +
-                                           plan.entry->info.name + "', its plan said " +
+    throw Error(ErrorCategory::plugin, "format " + in_quotes(format.comfy_format()) + " encoded " +
+                                           std::to_string(encoded.size()) + " tensors for " +
+                                           in_quotes(plan.entry->info.name) + ", its plan said " +
                                            std::to_string(plan.outputs.size()));
   }
   for (std::size_t i = 0; i < encoded.size(); ++i) {
@@ -73,9 +75,10 @@ RoundingResult optimize(const LayerWork& work) {
       work.backend, info, work.weight, work.quantization,
       derive_seed(work.settings.seed, info.name), work.settings.reference_compat, work.inputs});
   if (rounded.grid_values.shape != work.weight.shape || rounded.grid_values.dtype != DType::F32) {
-    throw Error(ErrorCategory::plugin,
-                "the optimizer returned " + shape_to_string(rounded.grid_values.shape) +
-                    " values for '" + info.name + "' " + shape_to_string(work.weight.shape));
+    throw Error(ErrorCategory::plugin, "the optimizer returned " +
+                                           shape_to_string(rounded.grid_values.shape) +
+                                           " values for " + in_quotes(info.name) + " " +
+                                           shape_to_string(work.weight.shape));
   }
   return rounded;
 }

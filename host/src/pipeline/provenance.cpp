@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "lrq/json_limits.hpp"
 #include "lrq/version.hpp"
 #include "pipeline/json_document.hpp"
 #include "recipe/recipe_json.hpp"
@@ -19,6 +20,7 @@ const std::string* entry(const Metadata& metadata, std::string_view key) {
 
 Json parsed(const std::string* value) {
   if (value == nullptr) return nullptr;
+  if (json_nests_too_deep(*value)) return Json(*value);
   Json json = Json::parse(*value, nullptr, false);
   return json.is_discarded() ? Json(*value) : json;
 }

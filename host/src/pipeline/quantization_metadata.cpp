@@ -4,6 +4,8 @@
 #include <set>
 
 #include "lrq/error.hpp"
+#include "lrq/json_limits.hpp"
+#include "lrq/quoted.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
@@ -22,9 +24,12 @@ const std::string* find_entry(const Metadata& metadata) {
 
 Json parse_entry(const std::string& text, const std::filesystem::path& file) {
   const auto fail = [&](const std::string& why) {
-    return Error(ErrorCategory::input, file.string() + ": __metadata__ '" +
-                                           std::string(kQuantizationMetadataKey) + "' " + why);
+    return Error(ErrorCategory::input, file.string() + ": __metadata__ " +
+                                           in_quotes(kQuantizationMetadataKey) + " " + why);
   };
+  if (json_nests_too_deep(text)) {
+    throw fail("nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   Json entry;
   try {
     entry = Json::parse(text);
@@ -83,12 +88,12 @@ OutputMetadata output_metadata(const Metadata& input,
 }
 
 std::string dropped_entries_warning(const std::vector<std::string>& prefixes) {
-  std::vector<std::string> quoted;
+  std::vector<std::string> names;
   for (const std::string& prefix : prefixes)
-    quoted.push_back("'" + prefix + "'");
-  return "the input's __metadata__ '" + std::string(kQuantizationMetadataKey) + "' has entries " +
+    names.push_back(in_quotes(prefix));
+  return "the input's __metadata__ " + in_quotes(kQuantizationMetadataKey) + " has entries " +
          "for " + std::to_string(prefixes.size()) +
-         " layers that the output does not store quantized: " + join_first(quoted, 5) +
+         " layers that the output does not store quantized: " + join_first(names, 5) +
          "; left out (ComfyUI applies every entry and would refuse the file)";
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "lrq/error.hpp"
+#include "lrq/quoted.hpp"
 #include "lrq/safetensors.hpp"
 #include "pipeline/file_identity.hpp"
 
@@ -45,7 +46,7 @@ Json parse(const std::filesystem::path& path, const std::string& text) {
     if (event == Json::parse_event_t::object_end) open_objects.pop_back();
     if (event == Json::parse_event_t::key &&
         !open_objects.back().insert(parsed.get<std::string>()).second) {
-      fail(path, "duplicate key '" + parsed.get<std::string>() + "'");
+      fail(path, "duplicate key " + in_quotes(parsed.get<std::string>()));
     }
     return true;
   };
@@ -64,8 +65,8 @@ void check_shard_name(const std::filesystem::path& path, const std::string& tens
   for (const std::filesystem::path& part : name)
     climbs = climbs || part == "..";
   if (shard.empty() || name.is_absolute() || climbs || !name.has_filename()) {
-    fail(path, "weight_map: tensor '" + tensor + "' names the shard '" + shard +
-                   "', which is not a file name inside the index's directory");
+    fail(path, "weight_map: tensor " + in_quotes(tensor) + " names the shard " + in_quotes(shard) +
+                   ", which is not a file name inside the index's directory");
   }
 }
 
@@ -143,8 +144,8 @@ ShardIndex read_shard_index(const std::filesystem::path& path) {
   std::set<std::string> shards;
   for (const auto& [tensor, shard] : weight_map->items()) {
     if (!shard.is_string()) {
-      fail(path, "weight_map: the shard of tensor '" + tensor + "' must be a string, not " +
-                     shard.type_name());
+      fail(path, "weight_map: the shard of tensor " + in_quotes(tensor) +
+                     " must be a string, not " + shard.type_name());
     }
     check_shard_name(path, tensor, shard.get<std::string>());
     shard_index.weight_map.emplace(tensor, shard.get<std::string>());

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "lrq/error.hpp"
+#include "lrq/json_limits.hpp"
+#include "lrq/quoted.hpp"
 #include "pipeline/quantization_metadata.hpp"
 
 namespace lrq::host {
@@ -16,8 +18,9 @@ constexpr std::string_view kLayerTensors[] = {"weight", "weight_scale", "weight_
 std::optional<std::string> tensor_config(const Checkpoint& file, const SafetensorsEntry& entry,
                                          std::string& problem) {
   if (entry.info.dtype != DType::U8 || entry.info.shape.size() != 1) {
-    problem = "'" + entry.info.name + "' is " + std::string(safetensors_name(entry.info.dtype)) +
-              " " + shape_to_string(entry.info.shape) + ", ComfyUI needs a 1-D U8 tensor";
+    problem = in_quotes(entry.info.name) + " is " +
+              std::string(safetensors_name(entry.info.dtype)) + " " +
+              shape_to_string(entry.info.shape) + ", ComfyUI needs a 1-D U8 tensor";
     return std::nullopt;
   }
   const TensorView view = file.view(entry);
@@ -25,6 +28,7 @@ std::optional<std::string> tensor_config(const Checkpoint& file, const Safetenso
 }
 
 bool same_json(const std::string& a, const std::string& b) {
+  if (json_nests_too_deep(a) || json_nests_too_deep(b)) return a == b;
   const nlohmann::json left = nlohmann::json::parse(a, nullptr, false);
   const nlohmann::json right = nlohmann::json::parse(b, nullptr, false);
   return !left.is_discarded() && left == right;

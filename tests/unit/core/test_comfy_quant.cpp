@@ -224,6 +224,13 @@ TEST(ComfyQuantTest, RejectsFlagsThatAreNotBooleans) {
 
 // --- loads_in_stock_comfyui -------------------------------------------------------------------
 
+TEST(ComfyQuantTest, RejectsJsonNestedDeeperThan128Levels) {
+  // A copy or comparison of it (inspect compares a tensor's config with the metadata's) would
+  // recurse once per level.
+  const std::string nested = std::string(200'000, '[') + std::string(200'000, ']');
+  EXPECT_TRUE(rejects(R"({"format":"nvfp4","x":)" + nested + "}", {"nests deeper than 128"}));
+}
+
 TEST(ComfyQuantTest, StockComfyUiKnowsExactlyItsQuantAlgos) {
   for (const char* stock : {"float8_e4m3fn", "float8_e5m2", "nvfp4", "mxfp8", "int8_tensorwise",
                             "convrot_w4a4", "asym_w4a8_int8", "awq_w4a16"}) {
