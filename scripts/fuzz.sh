@@ -11,7 +11,7 @@
 #   -j JOBS       targets run at once (default: the number of CPUs)
 #   -B BUILD_DIR  default build-fuzz
 #   --unit-tests  also build and run, in the same build, the unit tests that CI runs under the
-#                 sanitizers (README, "Testing")
+#                 sanitizers (README, "Testing with sanitizers and fuzzers")
 #   TARGET        e.g. recipe or fuzz_recipe; default all
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +55,8 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 status=0
 if $unit_tests; then
-  # The subset and why: README, "Testing". unit_host loads the sanitized plugins of this build.
+  # The subset and why: README, "Testing with sanitizers and fuzzers". unit_host loads the
+  # plugins of this build, sanitized too.
   for test in unit_core unit_host; do
     echo "== $test under ASan+UBSan"
     "$build_dir/bin/$test" --gtest_brief=1 || status=1
