@@ -68,7 +68,10 @@ logs="$build_dir/fuzz-logs"
 work="$build_dir/fuzz-corpus"
 mkdir -p "$findings" "$logs" "$work"
 dictionary() {
-  case "$1" in recipe|recipe_set) echo tests/fuzz/dict/recipe.dict ;; *) echo tests/fuzz/dict/json.dict ;; esac
+  case "$1" in
+    recipe|recipe_set) echo tests/fuzz/dict/recipe.dict ;;
+    *) echo tests/fuzz/dict/json.dict ;;
+  esac
 }
 run_target() {
   local target="$1" rc=0

@@ -56,7 +56,8 @@ def safetensors_files():
          [("F64", 8), ("F32", 4), ("F16", 2), ("BF16", 2), ("F8_E4M3", 1), ("F8_E5M2", 1),
           ("I64", 8), ("I32", 4), ("I16", 2), ("I8", 1), ("U64", 8), ("U32", 4), ("U16", 2),
           ("U8", 1), ("BOOL", 1)]])
-    yield "empty-tensor", safetensors([("empty", "F32", [0, 4], b""), ("scalar", "F64", [], f64([2]))])
+    yield "empty-tensor", safetensors([("empty", "F32", [0, 4], b""),
+                                        ("scalar", "F64", [], f64([2]))])
     yield "no-tensors", safetensors([], {"note": "nothing else"})
 
 
@@ -65,7 +66,8 @@ def safetensors_headers():
     for name, data in safetensors_files():
         length = struct.unpack("<Q", data[:8])[0]
         yield name, data[8:8 + length]
-    yield "block", json.dumps({"x": {"dtype": "F32", "shape": [32, 32], "data_offsets": [0, 4096]}}).encode()
+    yield "block", json.dumps(
+        {"x": {"dtype": "F32", "shape": [32, 32], "data_offsets": [0, 4096]}}).encode()
     yield "gap", json.dumps({"x": {"dtype": "U8", "shape": [4], "data_offsets": [100, 104]},
                              "y": {"dtype": "U8", "shape": [4], "data_offsets": [0, 4]}}).encode()
 
@@ -109,7 +111,8 @@ overwrite: true
 
 def set_lines():
     yield "settings", "seed=7\ncalib_samples=64\nshard_size=2GB\nreport=false\noverwrite=true\n"
-    yield "sections", "format.scale=row\noptimizer.name=adamw\nmodel.profile=flux\nmodel.strict=true\n"
+    yield "sections", ("format.scale=row\noptimizer.name=adamw\nmodel.profile=flux\n"
+                       "model.strict=true\n")
     yield "calibration", "calibration.stats=s.safetensors\ncalibration.missing=rtn\n"
     yield "paths", "input=a.safetensors\noutput=b.safetensors\nbackend.threads=1"
     yield "format", "format.name=int8_block\nformat.block_size=128\nbias_correction=false"
@@ -118,7 +121,8 @@ def set_lines():
 def comfy_quants():
     yield "fp8", COMFY_QUANT
     yield "int8-block", b'{"format": "int8_blockwise", "group_size": 128}'
-    yield "flags", b'{"format": "int8_tensorwise", "per_row": true, "full_precision_matrix_mult": true}'
+    yield "flags", (b'{"format": "int8_tensorwise", "per_row": true, '
+                    b'"full_precision_matrix_mult": true}')
     yield "escapes", b'{"format": "nvfp4\\u00e9\\ud83d\\ude00", "group_size": 16}'
 
 
@@ -140,7 +144,8 @@ def activation_stats():
         [("model.diffusion_model.l.weight.count", "I64", [], i64(3)),
          ("model.diffusion_model.l.weight.mean", "F64", [3], f64([0, 0, 1])),
          ("model.diffusion_model.l.weight.gram_diag", "F64", [3], f64([1, 2, 3])),
-         ("model.diffusion_model.l.weight.gram_factor", "F64", [3, 2], f64([1, 0, 0, 1, 0.5, 0.5]))],
+         ("model.diffusion_model.l.weight.gram_factor", "F64", [3, 2],
+          f64([1, 0, 0, 1, 0.5, 0.5]))],
         metadata)
     yield "two-layers", safetensors(
         [("a.weight.count", "I64", [], i64(1)), ("a.weight.mean", "F32", [1], f32([1])),
