@@ -36,17 +36,22 @@ all_targets=(safetensors_header safetensors_file shard_index recipe recipe_set c
              quantization_metadata activation_stats)
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
-clang=$(command -v clang++ || command -v clang++-14 || true)
-if [[ -z "$clang" ]]; then
-  echo "fuzz.sh: clang++ not found (scripts/install-deps.sh --tests installs it)" >&2
-  exit 2
+# The compiler is chosen once, when the build directory is made: naming another spelling of it
+# later would make CMake start the directory afresh.
+compiler=()
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  clang=$(command -v clang++ || command -v clang++-14 || true)
+  if [[ -z "$clang" ]]; then
+    echo "fuzz.sh: clang++ not found (scripts/install-deps.sh --tests installs it)" >&2
+    exit 2
+  fi
+  compiler=(-DCMAKE_CXX_COMPILER="$clang")
+  if command -v ccache >/dev/null; then compiler+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 fi
-launcher=()
-if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 # -O1 -g: fast enough to fuzz, quick to build, readable stacks; assertions stay on.
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER="$clang" "${launcher[@]}" \
-  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DLRQ_BUILD_FUZZERS=ON \
-  -DLRQ_BUILD_TESTS="$unit_tests" -DLRQ_BUILD_BENCHMARKS=OFF -DLRQ_WITH_CUDA=OFF >/dev/null
+cmake -S . -B "$build_dir" -G Ninja "${compiler[@]}" -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DLRQ_BUILD_FUZZERS=ON -DLRQ_BUILD_BENCHMARKS=OFF \
+  -DLRQ_WITH_CUDA=OFF >/dev/null
 build_targets=("${targets[@]/#/fuzz_}")
 if $unit_tests; then build_targets+=(unit_core unit_host); fi
 cmake --build "$build_dir" --parallel "$(nproc)" --target "${build_targets[@]}"
