@@ -10,10 +10,11 @@
 # LRQ_BUILD_FUZZERS adds the libFuzzer targets of tests/fuzz (and implies LRQ_SANITIZE); project
 # code is then instrumented for libFuzzer's coverage too (-fsanitize=fuzzer-no-link).
 #
-# CI runs, in this build, unit_core and unit_host (scripts/fuzz.sh --unit-tests): the readers,
-# writers, recipe, pipeline and plugin loader code with the fixture plugins. cli, the e2e checks
-# and unit_plugins are left out for CI's time: they need the cpu backend built with ASan and run
-# whole conversions under it (README, "Testing with sanitizers and fuzzers").
+# CI runs unit_core in this build (scripts/fuzz.sh --unit-tests): the safetensors reader and
+# writer, the statistics files, .comfy_quant and the conversions, whose tests need no plugin. The
+# other test executables depend on every plugin, the cpu backend's Eigen code among them, which
+# would about double the sanitized build on CI's two cores (README, "Testing with sanitizers and
+# fuzzers").
 option(LRQ_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer (clang)" OFF)
 option(LRQ_BUILD_FUZZERS "Build the libFuzzer targets of tests/fuzz (clang; implies LRQ_SANITIZE)"
        OFF)
