@@ -60,9 +60,11 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 status=0
 if $unit_tests; then
-  # The subset and why: README, "Testing with sanitizers and fuzzers".
+  # The subset and why: README, "Testing with sanitizers and fuzzers". The test of the writer's
+  # and reader's speed is left out: it bounds the time of an optimized build.
   echo "== unit_core under ASan+UBSan"
-  "$build_dir/bin/unit_core" --gtest_brief=1 || status=1
+  "$build_dir/bin/unit_core" --gtest_brief=1 \
+    --gtest_filter=-SafetensorsWriterTest.ManyTensorsRoundTripQuickly || status=1
 fi
 
 findings="$build_dir/fuzz-findings"
