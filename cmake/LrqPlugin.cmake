@@ -39,7 +39,10 @@ function(lrq_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY "${PLUGIN_OUTPUT_DIRECTORY}"
     INSTALL_RPATH "$ORIGIN/../..")
   target_link_libraries(${target} PRIVATE lrq::core ${PLUGIN_LIBRARIES})
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  # A sanitized build leaves the sanitizer runtime's symbols to the executable (cmake/Sanitizers.cmake).
+  if(NOT LRQ_SANITIZE_PLUGINS_UNDEFINED)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
   if(COMMAND lrq_set_warnings)
     lrq_set_warnings(${target})
   endif()

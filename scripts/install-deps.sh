@@ -2,7 +2,8 @@
 # Installs what building lrq needs and is missing (Debian 12 / Ubuntu packages). With --tests, also
 # what the tests need: GoogleTest, Google Benchmark, clang with libc++ (for the fixture plugins built
 # by another compiler than the host's), an aarch64 cross compiler (a plugin built for another
-# machine), Python's safetensors, numpy and ml_dtypes, and on Debian
+# machine), compiler-rt and LLVM's OpenMP (libFuzzer, ASan and UBSan for scripts/fuzz.sh),
+# Python's safetensors, numpy and ml_dtypes, and on Debian
 # Chromium (the HTML report's browser test; Ubuntu's chromium is a snap, so there the test skips).
 set -euo pipefail
 
@@ -11,7 +12,8 @@ packages=(g++ cmake ninja-build pkg-config libboost-dev libboost-program-options
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
-  packages+=(libgtest-dev libbenchmark-dev clang libc++-dev libc++abi-dev python3 python3-pip)
+  packages+=(libgtest-dev libbenchmark-dev clang libclang-rt-dev libomp-dev libc++-dev libc++abi-dev
+             python3 python3-pip)
   if grep -qx 'ID=debian' /etc/os-release; then
     packages+=(chromium)
   else

@@ -1,5 +1,6 @@
 #include "pipeline/shard_index.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -78,12 +79,16 @@ std::optional<std::uint64_t> total_size(const std::filesystem::path& path, const
   }
   const auto size = metadata->find("total_size");
   if (size == metadata->end()) return std::nullopt;
-  // Writers disagree on the type; any non-negative whole number will do.
+  // Writers disagree on the type; any whole number that fits 64 bits will do, 1024.0 too.
   if (size->is_number_unsigned()) return size->get<std::uint64_t>();
-  if (size->is_number_float() && size->get<double>() >= 0) {
-    return static_cast<std::uint64_t>(size->get<double>());
+  constexpr double kTwoToThe64 = 18446744073709551616.0;
+  if (size->is_number_float()) {
+    const double value = size->get<double>();
+    if (value >= 0 && value < kTwoToThe64 && value == std::floor(value)) {
+      return static_cast<std::uint64_t>(value);
+    }
   }
-  fail(path, "metadata.total_size must be a non-negative number, not " + size->dump());
+  fail(path, "metadata.total_size must be a whole number from 0 to 2^64 - 1, not " + size->dump());
 }
 
 // "00002"
