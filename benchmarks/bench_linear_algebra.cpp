@@ -194,10 +194,11 @@ void RandomizedSvd(benchmark::State& state, BackendChoice choice) {
       benchmark::DoNotOptimize(lrq::randomized_svd(*backend, weight, options));
       backend->synchronize();
     }
-    // Only the GEMMs count: with q = k + oversample, the range finder's a Ω, two products per
-    // power iteration and the projection aᵀ Q each cost 2 m n q, and the two final products Q Vr
-    // and Q2 Ur cost 2 m q k and 2 n q k. The QRs and the small SVD are left out, so this rate is
-    // a lower bound on the arithmetic done.
+    // Only the products with the weight count: with q = k + oversample, the range finder's a Ω,
+    // two products per power iteration and the projection aᵀ Q each cost 2 m n q, and the two
+    // final products Q W_k and Bᵀ W_k cost 2 m q k and 2 n q k. The Cholesky QR passes (2 m q² a
+    // Gram matrix and as much a triangular product) and the small eigenproblem are left out, so
+    // this rate is a lower bound on the arithmetic done.
     const double q = static_cast<double>(options.rank + options.oversample);
     const double k = static_cast<double>(options.rank);
     const double products = 2.0 + 2.0 * options.power_iterations;

@@ -1,11 +1,14 @@
 #include "lrq/svd.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <span>
 #include <string>
 
+#include "device_values.hpp"
 #include "lrq/error.hpp"
 #include "lrq/rng.hpp"
+#include "orthonormal_basis.hpp"
 
 namespace lrq {
 namespace {
@@ -34,31 +37,6 @@ std::int64_t checked_rank(std::int64_t rank, MatrixDims dims, const char* operat
   return std::min(rank, std::min(dims.rows, dims.cols));
 }
 
-std::vector<float> download_values(Backend& backend, const DeviceTensor& tensor) {
-  std::vector<float> values(static_cast<std::size_t>(tensor.elements()));
-  backend.download(tensor, std::as_writable_bytes(std::span(values)));
-  return values;
-}
-
-DeviceTensor upload_matrix(Backend& backend, const std::vector<float>& values, std::int64_t rows,
-                           std::int64_t cols) {
-  return backend.upload(TensorView{DType::F32, {rows, cols}, std::as_bytes(std::span(values))});
-}
-
-// op(a) op(b) in a new tensor.
-DeviceTensor product(Backend& backend, const DeviceTensor& a, Transpose transpose_a,
-                     const DeviceTensor& b, Transpose transpose_b) {
-  const std::int64_t rows = transpose_a == Transpose::yes ? a.shape[1] : a.shape[0];
-  const std::int64_t cols = transpose_b == Transpose::yes ? b.shape[0] : b.shape[1];
-  DeviceTensor c = backend.zeros({rows, cols});
-  backend.gemm(1.0f, a, transpose_a, b, transpose_b, 0.0f, c);
-  return c;
-}
-
-DeviceTensor product(Backend& backend, const DeviceTensor& a, const DeviceTensor& b) {
-  return product(backend, a, Transpose::no, b, Transpose::no);
-}
-
 // Standard normal values, drawn on the host, so every backend gets the same matrix.
 DeviceTensor gaussian(Backend& backend, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
   std::vector<float> values(static_cast<std::size_t>(rows * cols));
@@ -68,14 +46,10 @@ DeviceTensor gaussian(Backend& backend, std::int64_t rows, std::int64_t cols, st
 
 // The first k columns of a square matrix.
 DeviceTensor leading_columns(Backend& backend, const DeviceTensor& square, std::int64_t k) {
-  const std::int64_t n = square.shape[0];
-  if (k == n) return square;
-  const std::vector<float> all = download_values(backend, square);
-  std::vector<float> kept(static_cast<std::size_t>(n * k));
-  for (std::int64_t row = 0; row < n; ++row) {
-    std::copy_n(all.begin() + row * n, k, kept.begin() + row * k);
-  }
-  return upload_matrix(backend, kept, n, k);
+  if (k == square.shape[0]) return square;
+  std::vector<std::int64_t> columns(static_cast<std::size_t>(k));
+  std::iota(columns.begin(), columns.end(), std::int64_t{0});
+  return backend.gather(square, {}, columns);
 }
 
 std::vector<float> leading_values(Backend& backend, const DeviceTensor& values, std::int64_t k) {
@@ -108,19 +82,31 @@ TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
   }
   const std::int64_t q = std::min(k + options.oversample, std::min(dims.rows, dims.cols));
 
-  const DeviceTensor test_matrix = gaussian(backend, dims.cols, q, options.seed);
-  DeviceTensor range = backend.qr(product(backend, a, test_matrix)).q;  // [m, q]
+  // Power iterations only need the range's span; the last basis is orthonormal to working
+  // precision, since u is made from it.
+  DeviceTensor sample = product(backend, a, gaussian(backend, dims.cols, q, options.seed));
   for (int iteration = 0; iteration < options.power_iterations; ++iteration) {
+    const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::span).q;
     const DeviceTensor co_range =
-        backend.qr(product(backend, a, Transpose::yes, range, Transpose::no)).q;  // [n, q]
-    range = backend.qr(product(backend, a, co_range)).q;
+        orthonormal_basis(backend, product(backend, a, Transpose::yes, range, Transpose::no),
+                          Orthonormality::span)
+            .q;  // [n, q]
+    sample = product(backend, a, co_range);
   }
-  // a ~ range B with Bᵀ = aᵀ range = Q2 R and R = Ur S Vrᵀ, so a ~ (range Vr) S (Q2 Ur)ᵀ.
-  const QrFactors projected = backend.qr(product(backend, a, Transpose::yes, range, Transpose::no));
-  const SvdFactors core = backend.svd(projected.r);
-  return {product(backend, range, leading_columns(backend, core.v, k)),
-          product(backend, projected.q, leading_columns(backend, core.u, k)),
-          leading_values(backend, core.singular_values, k)};
+  const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::exact).q;  // [m, q]
+  // a ~ range b with b = rangeᵀ a. With b bᵀ = W Λ Wᵀ and W_k its top k eigenvectors,
+  // u = range W_k, and bᵀ W_k = v r, whose columns are orthogonal with norms s (r ~ diag(s)).
+  const DeviceTensor projected = product(backend, a, Transpose::yes, range, Transpose::no);
+  const SymmetricEigen eigen = backend.symmetric_eigen(
+      product(backend, projected, Transpose::yes, projected, Transpose::no));
+  std::vector<std::int64_t> top(static_cast<std::size_t>(k));
+  for (std::int64_t i = 0; i < k; ++i)
+    top[static_cast<std::size_t>(i)] = q - 1 - i;                       // the eigenvalues ascend
+  const DeviceTensor leading = backend.gather(eigen.vectors, {}, top);  // [q, k]
+  OrthonormalBasis right =
+      orthonormal_basis(backend, product(backend, projected, leading), Orthonormality::exact);
+  return {product(backend, range, leading), std::move(right.q),
+          std::vector<float>(right.diagonal.begin(), right.diagonal.end())};
 }
 
 TruncatedSvd exact_svd(Backend& backend, const DeviceTensor& a, std::int64_t rank) {

@@ -152,6 +152,10 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
     return {pin(std::move(factors.u)), pin(std::move(factors.singular_values)),
             pin(std::move(factors.v))};
   }
+  SymmetricEigen symmetric_eigen(const DeviceTensor& a) override {
+    SymmetricEigen eigen = call(&Backend::symmetric_eigen, a);
+    return {pin(std::move(eigen.values)), pin(std::move(eigen.vectors))};
+  }
   void axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) override {
     call(&Backend::axpby, alpha, x, beta, y);
   }

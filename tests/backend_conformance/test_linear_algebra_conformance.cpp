@@ -3,6 +3,7 @@
 // block, reorder or fuse its arithmetic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -178,6 +179,50 @@ TEST_P(LinearAlgebraConformance, SvdFactorsASquareMatrix) {
     const HostMatrix rebuilt = multiply(scale_columns(u, s), transpose(v));
     EXPECT_LE(frobenius_norm(subtract(rebuilt, a)), 1e-5 * frobenius_norm(a)) << n;
   }
+}
+
+// A symmetric matrix, indefinite (from a Gaussian) or a rank-deficient Gram matrix, with NaN in
+// its strict upper triangle, which must not be read.
+TEST_P(LinearAlgebraConformance, SymmetricEigenFactorsFromTheLowerTriangle) {
+  const std::int64_t n = 70;
+  const HostMatrix gaussian(gaussian_values(n, n, 9), n, n);
+  HostMatrix indefinite(n, n);
+  for (std::int64_t row = 0; row < n; ++row) {
+    for (std::int64_t col = 0; col < n; ++col)
+      indefinite(row, col) = 0.5 * (gaussian(row, col) + gaussian(col, row));
+  }
+  const HostMatrix tall(low_rank_plus_noise(90, n, 12, 0.8, 0.0, 10), 90, n);
+  const HostMatrix cases[] = {indefinite, multiply(transpose(tall), tall)};
+  for (const HostMatrix& symmetric : cases) {
+    std::vector<float> poisoned(symmetric.values.begin(), symmetric.values.end());
+    for (std::int64_t row = 0; row < n; ++row) {
+      for (std::int64_t col = row + 1; col < n; ++col)
+        poisoned[static_cast<std::size_t>(row * n + col)] = std::nanf("");
+    }
+    const SymmetricEigen eigen =
+        backend().symmetric_eigen(upload_floats(backend(), poisoned, {n, n}));
+    ASSERT_EQ(eigen.values.shape, (Shape{n}));
+    ASSERT_EQ(eigen.vectors.shape, (Shape{n, n}));
+    const std::vector<float> values = download_floats(backend(), eigen.values);
+    const HostMatrix vectors(download_floats(backend(), eigen.vectors), n, n);
+    EXPECT_LE(orthonormality_error(vectors), 1e-5);
+    for (std::size_t i = 1; i < values.size(); ++i)
+      EXPECT_LE(values[i - 1], values[i]) << "eigenvalue " << i;
+    // |eigenvalues| are the singular values of a symmetric matrix.
+    std::vector<double> magnitudes(values.begin(), values.end());
+    for (double& magnitude : magnitudes)
+      magnitude = std::abs(magnitude);
+    std::sort(magnitudes.rbegin(), magnitudes.rend());
+    const std::vector<double> expected = jacobi_singular_values(symmetric);
+    for (std::size_t i = 0; i < magnitudes.size(); ++i)
+      EXPECT_NEAR(magnitudes[i], expected[i], 1e-5 * expected[0]) << "eigenvalue " << i;
+    const HostMatrix rebuilt = multiply(scale_columns(vectors, values), transpose(vectors));
+    EXPECT_LE(frobenius_norm(subtract(rebuilt, symmetric)), 1e-5 * frobenius_norm(symmetric));
+  }
+}
+
+TEST_P(LinearAlgebraConformance, SymmetricEigenRejectsANonSquareMatrix) {
+  EXPECT_THROW(backend().symmetric_eigen(backend().zeros({6, 5})), Error);
 }
 
 TEST_P(LinearAlgebraConformance, SvdRejectsANonSquareMatrix) {

@@ -36,6 +36,13 @@ struct SvdFactors {
   DeviceTensor v;
 };
 
+// a = vectors diag(values) vectorsᵀ for a symmetric [n, n] matrix: values F32 [n], ascending,
+// and vectors [n, n] orthogonal, eigenvector i in column i (LAPACK's order and layout).
+struct SymmetricEigen {
+  DeviceTensor values;
+  DeviceTensor vectors;
+};
+
 // One step of Adam-family optimizers on every element, with the scalars the optimizer computed:
 //   m = beta1 m + (1 - beta1) g
 //   v = beta2 v + (1 - beta2) g^2
@@ -136,6 +143,10 @@ class Backend {
 
   // SVD of a small square matrix (the core factor of a truncated SVD, n up to a few thousand).
   virtual SvdFactors svd(const DeviceTensor& a) = 0;
+
+  // The eigendecomposition of a symmetric matrix (the Gram matrix of a truncated SVD's projected
+  // weight, n up to a few thousand). Only the lower triangle of a is read.
+  virtual SymmetricEigen symmetric_eigen(const DeviceTensor& a) = 0;
 
   // y = alpha x + beta y, element-wise, same shapes (y is only written when beta is 0).
   virtual void axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) = 0;

@@ -24,8 +24,9 @@ struct RandomizedSvdOptions {
 };
 
 // The randomized range finder of Halko, Martinsson and Tropp (as torch.svd_lowrank): q = k +
-// oversample columns, power iterations, then the exact SVD of the projected q x n matrix (through
-// the QR of its transpose and the SVD of the small triangular factor).
+// oversample columns, power iterations, then the top k of the projected q x n matrix b through
+// the eigendecomposition of its q x q Gram matrix b bᵀ. Bases are orthonormalized by Cholesky QR
+// (Householder QR where that breaks down), so the work is matrix products.
 TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
                             const RandomizedSvdOptions& options);
 

@@ -82,6 +82,10 @@ SvdFactors ProfilingBackend::svd(const DeviceTensor& a) {
   return finished(backend_.svd(a));
 }
 
+SymmetricEigen ProfilingBackend::symmetric_eigen(const DeviceTensor& a) {
+  return finished(backend_.symmetric_eigen(a));
+}
+
 void ProfilingBackend::axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) {
   backend_.axpby(alpha, x, beta, y);
   backend_.synchronize();

@@ -238,6 +238,14 @@ SvdFactors CpuBackend::svd(const DeviceTensor& a) {
   return factors;
 }
 
+SymmetricEigen CpuBackend::symmetric_eigen(const DeviceTensor& a) {
+  const MatrixShape shape = square_matrix(a, "symmetric_eigen");
+  SymmetricEigen eigen{allocate(DType::F32, {shape.rows}), allocate(DType::F32, a.shape)};
+  lrq::cpu::symmetric_eigen(data_of<const float>(a), shape.rows, data_of<float>(eigen.values),
+                            data_of<float>(eigen.vectors));
+  return eigen;
+}
+
 void CpuBackend::axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) {
   require_like(y, x, "axpby");
   axpby_f32(alpha, data_of<const float>(x), beta, data_of<float>(y), element_count_of(x), threads_);

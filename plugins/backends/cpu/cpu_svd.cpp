@@ -1,5 +1,6 @@
 #include "cpu_svd.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <Eigen/SVD>
 
 namespace lrq::cpu {
@@ -26,6 +27,13 @@ void square_svd(const float* a, std::int64_t n, float* u, float* s, float* v) {
   Eigen::Map<RowMajorMatrix>(u, n, n) = left;
   Eigen::Map<Eigen::VectorXf>(s, n) = svd.singularValues();
   Eigen::Map<RowMajorMatrix>(v, n, n) = right;
+}
+
+void symmetric_eigen(const float* a, std::int64_t n, float* values, float* vectors) {
+  const Eigen::MatrixXf matrix = Eigen::Map<const RowMajorMatrix>(a, n, n);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXf> solver(matrix);
+  Eigen::Map<Eigen::VectorXf>(values, n) = solver.eigenvalues();
+  Eigen::Map<RowMajorMatrix>(vectors, n, n) = solver.eigenvectors();
 }
 
 }  // namespace lrq::cpu

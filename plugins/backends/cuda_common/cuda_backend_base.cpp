@@ -288,6 +288,13 @@ SvdFactors CudaBackendBase::svd(const DeviceTensor& a) {
   return state_->solver().svd(a);
 }
 
+SymmetricEigen CudaBackendBase::symmetric_eigen(const DeviceTensor& a) {
+  require_square(a, "symmetric_eigen");
+  state_->enter();
+  state_->wait_for(a);
+  return state_->solver().symmetric_eigen(a);
+}
+
 void CudaBackendBase::axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) {
   require_like(y, x, "axpby");
   DeviceContext& context = state_->enter();

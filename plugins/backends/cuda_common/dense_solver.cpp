@@ -119,6 +119,42 @@ SvdFactors DenseSolver::svd(const DeviceTensor& a) {
   return factors;
 }
 
+// Read as column-major, the row-major a is aᵀ = a and its lower triangle the column-major upper
+// one. syevd leaves eigenvector i in column i of its column-major output, which is row i read
+// row-major: transposed into columns.
+SymmetricEigen DenseSolver::symmetric_eigen(const DeviceTensor& a) {
+  const std::int64_t size = a.shape[0];
+  SymmetricEigen eigen{allocate(DType::F32, {size}), allocate(DType::F32, a.shape)};
+  if (size == 0) return eigen;
+  const int n = solver_extent(size, "symmetric_eigen");
+  const cudaStream_t stream = context_.compute();
+  DeviceTensor column_major = allocate(DType::F32, a.shape);  // syevd overwrites its input
+  LRQ_CUDA_CHECK(
+      cudaMemcpyAsync(column_major.data, a.data, a.bytes(), cudaMemcpyDeviceToDevice, stream));
+  int work_size = 0;
+  LRQ_CUSOLVER_CHECK(cusolverDnSsyevd_bufferSize(handle_.get(), CUSOLVER_EIG_MODE_VECTOR,
+                                                 CUBLAS_FILL_MODE_UPPER, n, floats(column_major), n,
+                                                 floats(eigen.values), &work_size));
+  DeviceTensor work = allocate(DType::F32, {std::max(work_size, 1)});
+  DeviceTensor info = allocate(DType::I32, {1});
+  LRQ_CUSOLVER_CHECK(cusolverDnSsyevd(
+      handle_.get(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, floats(column_major), n,
+      floats(eigen.values), floats(work), work_size, static_cast<int*>(info.data)));
+  transpose(floats(column_major), size, size, floats(eigen.vectors), stream);
+  int status = 0;
+  LRQ_CUDA_CHECK(
+      cudaMemcpyAsync(&status, info.data, sizeof status, cudaMemcpyDeviceToHost, stream));
+  LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (status != 0) {
+    throw Error(
+        ErrorCategory::internal,
+        "cuda backend: cusolverDnSsyevd of a " + shape_to_string(a.shape) +
+            " matrix returned info " + std::to_string(status) +
+            (status > 0 ? " (off-diagonal elements that did not converge)" : " (bad argument)"));
+  }
+  return eigen;
+}
+
 // Read as column-major, the row-major a is aᵀ = a (symmetric) and its lower triangle is the
 // column-major upper one: potrf of that upper triangle gives r with a = rᵀr column-major, whose
 // row-major reading is l = rᵀ. The other triangle still holds a's entries and is zeroed.

@@ -1,6 +1,6 @@
-// QR, SVD, Cholesky and triangular inversion through cuSOLVER's dense LAPACK-style routines, which
-// work on column-major matrices: the row-major tensors are transposed in and out by kernels of our
-// own.
+// QR, SVD, symmetric eigendecomposition, Cholesky and triangular inversion through cuSOLVER's dense
+// LAPACK-style routines, which work on column-major matrices: the row-major tensors are transposed
+// in and out by kernels of our own.
 #pragma once
 
 #include <cusolverDn.h>
@@ -29,6 +29,8 @@ class DenseSolver {
   // Xgesvdp is 4-5 times faster but wrong for rank-deficient input, and gesvdj at its default
   // tolerance leaves u orthogonal to only about 1e-3.)
   SvdFactors svd(const DeviceTensor& a);
+  // syevd; waits for the result, to report a failure to converge.
+  SymmetricEigen symmetric_eigen(const DeviceTensor& a);
   // potrf; waits for the result, to report whether a was positive definite.
   CholeskyFactor cholesky(const DeviceTensor& a);
   // trtri of the lower triangle; queued, not waited for.

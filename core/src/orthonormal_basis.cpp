@@ -1,0 +1,125 @@
+#include "orthonormal_basis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <span>
+
+#include "device_values.hpp"
+
+namespace lrq {
+namespace {
+
+// A pass whose smallest pivot is below this share of its largest saw a y too ill-conditioned for
+// its q to feed another pass (u cond² near 0.1 in F32); y then takes the shifted pass.
+constexpr double kUsablePivotRatio = 1e-3;
+// A pass with pivots this even left q well conditioned enough to span the next power iteration.
+constexpr double kSpanPivotRatio = 1e-2;
+// The shift, relative to ||y||_F², that makes the Gram matrix of an ill-conditioned y factor.
+constexpr double kShift = 1e-4;
+// ||l - I||_F below this: the pass's input was orthonormal up to a condition number of 3, so its
+// output is orthonormal to working precision.
+constexpr double kNearIdentity = 0.5;
+constexpr int kMostPasses = 4;
+
+struct CholeskyPass {
+  DeviceTensor q;
+  std::vector<float> factor;  // l, row-major
+  std::int64_t size = 0;
+
+  float pivot(std::int64_t i) const { return factor[static_cast<std::size_t>(i * size + i)]; }
+
+  double pivot_ratio() const {
+    float smallest = pivot(0);
+    float largest = pivot(0);
+    for (std::int64_t i = 1; i < size; ++i) {
+      smallest = std::min(smallest, pivot(i));
+      largest = std::max(largest, pivot(i));
+    }
+    return static_cast<double>(smallest) / largest;
+  }
+
+  bool near_identity() const {
+    double squares = 0.0;
+    for (std::int64_t row = 0; row < size; ++row) {
+      for (std::int64_t col = 0; col <= row; ++col) {
+        const double entry = factor[static_cast<std::size_t>(row * size + col)];
+        const double deviation = row == col ? entry - 1.0 : entry;
+        squares += deviation * deviation;
+      }
+    }
+    return std::sqrt(squares) <= kNearIdentity;
+  }
+};
+
+// One pass over y, with shift_fraction ||y||_F² added to the Gram matrix's diagonal; nothing when
+// the factorization breaks down or a pivot is not a positive finite number.
+std::optional<CholeskyPass> cholesky_pass(Backend& backend, const DeviceTensor& y,
+                                          double shift_fraction) {
+  const std::int64_t cols = y.shape[1];
+  DeviceTensor gram = product(backend, y, Transpose::yes, y, Transpose::no);
+  if (shift_fraction > 0.0) {
+    const auto shift = static_cast<float>(shift_fraction * backend.sum_of_squares(y));
+    const std::vector<float> diagonal(static_cast<std::size_t>(cols), shift);
+    backend.add_diagonal(
+        gram, backend.upload(TensorView{DType::F32, {cols}, std::as_bytes(std::span(diagonal))}));
+  }
+  CholeskyFactor cholesky = backend.cholesky(gram);
+  if (!cholesky.positive_definite) return std::nullopt;
+  CholeskyPass pass{{}, download_values(backend, cholesky.factor), cols};
+  for (std::int64_t i = 0; i < cols; ++i) {
+    if (!(std::isfinite(pass.pivot(i)) && pass.pivot(i) > 0.0f)) return std::nullopt;
+  }
+  const DeviceTensor inverse = backend.lower_triangular_inverse(cholesky.factor);
+  pass.q = product(backend, y, Transpose::no, inverse, Transpose::yes);
+  return pass;
+}
+
+// Householder QR, with each column's sign chosen so that r's diagonal is positive.
+OrthonormalBasis householder_basis(Backend& backend, const DeviceTensor& y) {
+  QrFactors factors = backend.qr(y);
+  const std::int64_t cols = y.shape[1];
+  const std::vector<float> r = download_values(backend, factors.r);
+  OrthonormalBasis basis{std::move(factors.q), {}};
+  std::vector<float> signs(static_cast<std::size_t>(cols * cols), 0.0f);
+  bool flipped = false;
+  for (std::int64_t i = 0; i < cols; ++i) {
+    const float pivot = r[static_cast<std::size_t>(i * cols + i)];
+    basis.diagonal.push_back(std::abs(pivot));
+    signs[static_cast<std::size_t>(i * cols + i)] = pivot < 0.0f ? -1.0f : 1.0f;
+    flipped = flipped || pivot < 0.0f;
+  }
+  if (flipped) basis.q = product(backend, basis.q, upload_matrix(backend, signs, cols, cols));
+  return basis;
+}
+
+bool enough(const CholeskyPass& pass, bool shifted, Orthonormality need) {
+  if (need == Orthonormality::exact) return pass.near_identity();
+  return !shifted && pass.pivot_ratio() >= kSpanPivotRatio;
+}
+
+}  // namespace
+
+OrthonormalBasis orthonormal_basis(Backend& backend, const DeviceTensor& y, Orthonormality need) {
+  const std::int64_t cols = y.shape[1];
+  if (cols == 0) return {y, {}};
+  std::optional<CholeskyPass> pass = cholesky_pass(backend, y, 0.0);
+  bool shifted = false;
+  if (!pass || pass->pivot_ratio() < kUsablePivotRatio) {
+    pass = cholesky_pass(backend, y, kShift);
+    shifted = true;
+  }
+  std::vector<double> diagonal(static_cast<std::size_t>(cols), 1.0);
+  for (int passes = 1; pass && passes <= kMostPasses; ++passes) {
+    for (std::int64_t i = 0; i < cols; ++i)
+      diagonal[static_cast<std::size_t>(i)] *= pass->pivot(i);
+    if (enough(*pass, shifted, need)) return {std::move(pass->q), std::move(diagonal)};
+    const DeviceTensor q = std::move(pass->q);
+    pass = cholesky_pass(backend, q, 0.0);
+    if (pass && pass->pivot_ratio() < kUsablePivotRatio) pass.reset();
+    shifted = false;
+  }
+  return householder_basis(backend, y);
+}
+
+}  // namespace lrq
