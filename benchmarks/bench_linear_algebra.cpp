@@ -167,6 +167,56 @@ void BackendSvd(benchmark::State& state, BackendChoice choice) {
   });
 }
 
+// The Cholesky QR pass's small steps on the q x q Gram matrix of a [m, q] block, and the
+// eigendecomposition of the projected weight's Gram matrix.
+lrq::DeviceTensor gram_matrix(lrq::Backend& backend, std::int64_t n) {
+  const lrq::DeviceTensor block = upload(backend, uniform_matrix(4 * n, n, 8));
+  lrq::DeviceTensor gram = backend.zeros({n, n});
+  backend.gemm(1.0f, block, lrq::Transpose::yes, block, lrq::Transpose::no, 0.0f, gram);
+  return gram;
+}
+
+template <typename Step>
+void time_small_step(benchmark::State& state, BackendChoice choice, Step step) {
+  guarded(state, [&] {
+    const auto backend = make_backend(state, choice);
+    if (!backend) return;
+    const lrq::DeviceTensor gram = gram_matrix(*backend, state.range(0));
+    const lrq::DeviceTensor lower = backend->cholesky(gram).factor;
+    step(*backend, gram, lower);
+    backend->synchronize();
+    for (auto _ : state) {
+      step(*backend, gram, lower);
+      backend->synchronize();
+    }
+    state.SetLabel(backend->info().device);
+  });
+}
+
+void BackendCholesky(benchmark::State& state, BackendChoice choice) {
+  time_small_step(
+      state, choice,
+      [](lrq::Backend& backend, const lrq::DeviceTensor& gram, const lrq::DeviceTensor&) {
+        benchmark::DoNotOptimize(backend.cholesky(gram));
+      });
+}
+
+void BackendTriangularInverse(benchmark::State& state, BackendChoice choice) {
+  time_small_step(
+      state, choice,
+      [](lrq::Backend& backend, const lrq::DeviceTensor&, const lrq::DeviceTensor& lower) {
+        benchmark::DoNotOptimize(backend.lower_triangular_inverse(lower));
+      });
+}
+
+void BackendSymmetricEigen(benchmark::State& state, BackendChoice choice) {
+  time_small_step(
+      state, choice,
+      [](lrq::Backend& backend, const lrq::DeviceTensor& gram, const lrq::DeviceTensor&) {
+        benchmark::DoNotOptimize(backend.symmetric_eigen(gram));
+      });
+}
+
 // A weight with the structure of a trained layer: a decaying low-rank part plus noise.
 RowMajorMatrix structured_weight(Eigen::Index rows, Eigen::Index cols) {
   const Eigen::Index rank = 256;
@@ -253,6 +303,12 @@ BENCHMARK_CAPTURE(BackendQr, cpu, kCpu)->Apply(QrShapes);
 BENCHMARK_CAPTURE(BackendQr, cuda, kCuda)->Apply(QrShapes);
 BENCHMARK_CAPTURE(BackendSvd, cpu, kCpu)->Apply(SvdShapes);
 BENCHMARK_CAPTURE(BackendSvd, cuda, kCuda)->Apply(SvdShapes);
+BENCHMARK_CAPTURE(BackendSymmetricEigen, cpu, kCpu)->Apply(SvdShapes);
+BENCHMARK_CAPTURE(BackendSymmetricEigen, cuda, kCuda)->Apply(SvdShapes);
+BENCHMARK_CAPTURE(BackendCholesky, cpu, kCpu)->Apply(SvdShapes);
+BENCHMARK_CAPTURE(BackendCholesky, cuda, kCuda)->Apply(SvdShapes);
+BENCHMARK_CAPTURE(BackendTriangularInverse, cpu, kCpu)->Apply(SvdShapes);
+BENCHMARK_CAPTURE(BackendTriangularInverse, cuda, kCuda)->Apply(SvdShapes);
 LRQ_FOR_EACH_BACKEND(RandomizedSvd, WeightShapes);
 
 }  // namespace

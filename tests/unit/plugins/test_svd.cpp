@@ -93,7 +93,10 @@ TEST_P(TruncatedSvdTest, RandomizedSvdFindsTheDominantSubspaceUnderNoise) {
 }
 
 // Singular values falling by 0.7 each: the range finder's first sample is conditioned far beyond
-// what one Cholesky QR pass orthonormalizes in F32, so its bases go through the shifted pass.
+// what one Cholesky QR pass orthonormalizes in F32, so its bases go through the shifted pass. The
+// Gram matrix of the projected weight squares its condition number, so the smallest kept singular
+// vectors carry errors near u (s_1 / s_k)^2 (1.7e-5 of the norm on an H100): the subspace bound is
+// 1e-4 here.
 TEST_P(TruncatedSvdTest, RandomizedSvdHandlesAFastDecayingSpectrum) {
   for (const auto& [rows, cols] : {std::pair{240, 160}, std::pair{160, 240}}) {
     const Matrix matrix{rows, cols, low_rank_plus_noise(rows, cols, 60, 0.7, 0.0, 26)};
@@ -103,7 +106,7 @@ TEST_P(TruncatedSvdTest, RandomizedSvdHandlesAFastDecayingSpectrum) {
     SCOPED_TRACE(std::to_string(rows) + "x" + std::to_string(cols));
     const double norm = frobenius_norm(HostMatrix(matrix.values, rows, cols));
     expect_truncated_svd(backend(), matrix, svd, k,
-                         {1e-5, 1e-5, 1.0001 * tail_norm(matrix, k) / norm + 1e-5});
+                         {1e-5, 1e-4, 1.0001 * tail_norm(matrix, k) / norm + 1e-5});
   }
 }
 
