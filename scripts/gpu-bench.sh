@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The speed figures of the GPU machine: `lrq-host bench` of a generated workload (README,
 # "Profiling and benchmarks") for fp8 `original`, int8 block-128 `original` and fp8
-# round-to-nearest on the GPU backends, each bench with the I/O floor of its own run. The full
+# round-to-nearest (and fp8 gptq with the activation statistics in $STATS) on the GPU backends,
+# each bench with the I/O floor of its own run. The full
 # tables go to $OUT/bench-<tag>-<workload>.txt, a short summary per case to standard output.
 # Usage (repository root): scripts/gpu-bench.sh BUILD_DIR TAG [WORKLOAD] [REPEAT] [CASE...]
-#   CASE: fp8-original, int8-original or fp8-rtn (default: all three); BACKENDS (environment)
+#   CASE: fp8-original, int8-original, fp8-rtn (default: these three) or fp8-gptq; BACKENDS (environment)
 #   overrides the backends, default cuda,cublaslt.
 set -euo pipefail
 build=$1
@@ -22,6 +23,7 @@ for case in "${cases[@]}"; do
     int8-original) arguments=(--format int8_block --optimizer original --set format.scale=block
                               --set format.block_size=128) ;;
     fp8-rtn) arguments=(--format fp8 --optimizer rtn) ;;
+    fp8-gptq) arguments=(--format fp8 --optimizer gptq --set "calibration.stats=$STATS") ;;
     *) echo "unknown case '$case'" >&2; exit 2 ;;
   esac
   echo "== $tag $workload $case" | tee -a "$log"

@@ -70,6 +70,32 @@ DeviceTensor transposed(Backend& backend, const DeviceTensor& a, MatrixDims dims
   return upload_matrix(backend, swapped, dims.cols, dims.rows);
 }
 
+// For p = op(x) [y, q]: W_k, the eigenvectors of pᵀp = W Λ Wᵀ with the k largest eigenvalues,
+// and p W_k = image.q r, whose columns are orthogonal with norms s (so r ~ diag(s)): p's top k
+// singular triplets are (image.q, s, W_k).
+struct TopPairs {
+  DeviceTensor eigenvectors;  // [q, k]
+  OrthonormalBasis image;     // [y, k]
+};
+
+TopPairs top_pairs(Backend& backend, const DeviceTensor& x, Transpose transpose, std::int64_t k) {
+  const Transpose other = transpose == Transpose::yes ? Transpose::no : Transpose::yes;
+  const DeviceTensor gram = product(backend, x, other, x, transpose);
+  const std::int64_t q = gram.shape[0];
+  const SymmetricEigen eigen = backend.symmetric_eigen(gram);
+  std::vector<std::int64_t> top(static_cast<std::size_t>(k));
+  for (std::int64_t i = 0; i < k; ++i)
+    top[static_cast<std::size_t>(i)] = q - 1 - i;  // the eigenvalues ascend
+  DeviceTensor leading = backend.gather(eigen.vectors, {}, top);
+  OrthonormalBasis image = orthonormal_basis(
+      backend, product(backend, x, transpose, leading, Transpose::no), Orthonormality::exact);
+  return {std::move(leading), std::move(image)};
+}
+
+std::vector<float> singular_values(const OrthonormalBasis& image) {
+  return {image.diagonal.begin(), image.diagonal.end()};
+}
+
 }  // namespace
 
 TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
@@ -81,6 +107,16 @@ TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
                 "randomized_svd needs a non-negative oversample and power iteration count");
   }
   const std::int64_t q = std::min(k + options.oversample, std::min(dims.rows, dims.cols));
+  if (q == std::min(dims.rows, dims.cols)) {
+    // The range finder would span everything: the smaller Gram matrix has the top k directly.
+    if (dims.rows >= dims.cols) {
+      TopPairs pairs = top_pairs(backend, a, Transpose::no, k);  // aᵀa: v
+      return {std::move(pairs.image.q), std::move(pairs.eigenvectors),
+              singular_values(pairs.image)};
+    }
+    TopPairs pairs = top_pairs(backend, a, Transpose::yes, k);  // a aᵀ: u
+    return {std::move(pairs.eigenvectors), std::move(pairs.image.q), singular_values(pairs.image)};
+  }
 
   // Power iterations only need the range's span; the last basis is orthonormal to working
   // precision, since u is made from it.
@@ -94,19 +130,11 @@ TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
     sample = product(backend, a, co_range);
   }
   const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::exact).q;  // [m, q]
-  // a ~ range b with b = rangeᵀ a. With b bᵀ = W Λ Wᵀ and W_k its top k eigenvectors,
-  // u = range W_k, and bᵀ W_k = v r, whose columns are orthogonal with norms s (r ~ diag(s)).
-  const DeviceTensor projected = product(backend, a, Transpose::yes, range, Transpose::no);
-  const SymmetricEigen eigen = backend.symmetric_eigen(
-      product(backend, projected, Transpose::yes, projected, Transpose::no));
-  std::vector<std::int64_t> top(static_cast<std::size_t>(k));
-  for (std::int64_t i = 0; i < k; ++i)
-    top[static_cast<std::size_t>(i)] = q - 1 - i;                       // the eigenvalues ascend
-  const DeviceTensor leading = backend.gather(eigen.vectors, {}, top);  // [q, k]
-  OrthonormalBasis right =
-      orthonormal_basis(backend, product(backend, projected, leading), Orthonormality::exact);
-  return {product(backend, range, leading), std::move(right.q),
-          std::vector<float>(right.diagonal.begin(), right.diagonal.end())};
+  // a ~ range b with b = rangeᵀ a, whose top k give u = range W_k and v.
+  TopPairs pairs = top_pairs(backend, product(backend, a, Transpose::yes, range, Transpose::no),
+                             Transpose::no, k);
+  return {product(backend, range, pairs.eigenvectors), std::move(pairs.image.q),
+          singular_values(pairs.image)};
 }
 
 TruncatedSvd exact_svd(Backend& backend, const DeviceTensor& a, std::int64_t rank) {

@@ -26,7 +26,9 @@ struct RandomizedSvdOptions {
 // The randomized range finder of Halko, Martinsson and Tropp (as torch.svd_lowrank): q = k +
 // oversample columns, power iterations, then the top k of the projected q x n matrix b through
 // the eigendecomposition of its q x q Gram matrix b bᵀ. Bases are orthonormalized by Cholesky QR
-// (Householder QR where that breaks down), so the work is matrix products.
+// (Householder QR where that breaks down), so the work is matrix products. When k + oversample
+// reaches min(m, n) the range would be everything, and the top k come straight from the smaller
+// of aᵀa and a aᵀ.
 TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
                             const RandomizedSvdOptions& options);
 
