@@ -24,31 +24,22 @@ constexpr int kMostPasses = 4;
 
 struct CholeskyPass {
   DeviceTensor q;
-  std::vector<float> factor;  // l, row-major
-  std::int64_t size = 0;
-
-  float pivot(std::int64_t i) const { return factor[static_cast<std::size_t>(i * size + i)]; }
+  DeviceTensor factor;        // l
+  std::vector<float> pivots;  // l's diagonal
 
   double pivot_ratio() const {
-    float smallest = pivot(0);
-    float largest = pivot(0);
-    for (std::int64_t i = 1; i < size; ++i) {
-      smallest = std::min(smallest, pivot(i));
-      largest = std::max(largest, pivot(i));
-    }
-    return static_cast<double>(smallest) / largest;
+    const auto [smallest, largest] = std::minmax_element(pivots.begin(), pivots.end());
+    return static_cast<double>(*smallest) / *largest;
   }
 
-  bool near_identity() const {
-    double squares = 0.0;
-    for (std::int64_t row = 0; row < size; ++row) {
-      for (std::int64_t col = 0; col <= row; ++col) {
-        const double entry = factor[static_cast<std::size_t>(row * size + col)];
-        const double deviation = row == col ? entry - 1.0 : entry;
-        squares += deviation * deviation;
-      }
-    }
-    return std::sqrt(squares) <= kNearIdentity;
+  // ||l - I||_F² = ||l||_F² - 2 trace(l) + n.
+  bool near_identity(Backend& backend) const {
+    double trace = 0.0;
+    for (float pivot : pivots)
+      trace += pivot;
+    const double squares =
+        backend.sum_of_squares(factor) - 2.0 * trace + static_cast<double>(pivots.size());
+    return squares <= kNearIdentity * kNearIdentity;
   }
 };
 
@@ -66,13 +57,12 @@ std::optional<CholeskyPass> cholesky_pass(Backend& backend, const DeviceTensor& 
   }
   CholeskyFactor cholesky = backend.cholesky(gram);
   if (!cholesky.positive_definite) return std::nullopt;
-  CholeskyPass pass{{}, download_values(backend, cholesky.factor), cols};
-  for (std::int64_t i = 0; i < cols; ++i) {
-    if (!(std::isfinite(pass.pivot(i)) && pass.pivot(i) > 0.0f)) return std::nullopt;
+  for (float pivot : cholesky.diagonal) {
+    if (!(std::isfinite(pivot) && pivot > 0.0f)) return std::nullopt;
   }
   const DeviceTensor inverse = backend.lower_triangular_inverse(cholesky.factor);
-  pass.q = product(backend, y, Transpose::no, inverse, Transpose::yes);
-  return pass;
+  return CholeskyPass{product(backend, y, Transpose::no, inverse, Transpose::yes),
+                      std::move(cholesky.factor), std::move(cholesky.diagonal)};
 }
 
 // Householder QR, with each column's sign chosen so that r's diagonal is positive.
@@ -93,8 +83,8 @@ OrthonormalBasis householder_basis(Backend& backend, const DeviceTensor& y) {
   return basis;
 }
 
-bool enough(const CholeskyPass& pass, bool shifted, Orthonormality need) {
-  if (need == Orthonormality::exact) return pass.near_identity();
+bool enough(Backend& backend, const CholeskyPass& pass, bool shifted, Orthonormality need) {
+  if (need == Orthonormality::exact) return pass.near_identity(backend);
   return !shifted && pass.pivot_ratio() >= kSpanPivotRatio;
 }
 
@@ -112,8 +102,8 @@ OrthonormalBasis orthonormal_basis(Backend& backend, const DeviceTensor& y, Orth
   std::vector<double> diagonal(static_cast<std::size_t>(cols), 1.0);
   for (int passes = 1; pass && passes <= kMostPasses; ++passes) {
     for (std::int64_t i = 0; i < cols; ++i)
-      diagonal[static_cast<std::size_t>(i)] *= pass->pivot(i);
-    if (enough(*pass, shifted, need)) return {std::move(pass->q), std::move(diagonal)};
+      diagonal[static_cast<std::size_t>(i)] *= pass->pivots[static_cast<std::size_t>(i)];
+    if (enough(backend, *pass, shifted, need)) return {std::move(pass->q), std::move(diagonal)};
     const DeviceTensor q = std::move(pass->q);
     pass = cholesky_pass(backend, q, 0.0);
     if (pass && pass->pivot_ratio() < kUsablePivotRatio) pass.reset();

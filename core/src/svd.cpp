@@ -118,23 +118,32 @@ TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
     return {std::move(pairs.eigenvectors), std::move(pairs.image.q), singular_values(pairs.image)};
   }
 
-  // Power iterations only need the range's span; the last basis is orthonormal to working
-  // precision, since u is made from it.
-  DeviceTensor sample = product(backend, a, gaussian(backend, dims.cols, q, options.seed));
+  // The range finder runs on op(a), a or aᵀ, whichever is tall, so that the Gaussian test
+  // matrix drawn on the host has min(m, n) rows. Power iterations only need the range's span; the
+  // last basis is orthonormal to working precision, since the singular vectors are made from it.
+  const Transpose op = dims.rows >= dims.cols ? Transpose::no : Transpose::yes;
+  const Transpose op_transposed = op == Transpose::no ? Transpose::yes : Transpose::no;
+  const std::int64_t short_side = std::min(dims.rows, dims.cols);
+  DeviceTensor sample =
+      product(backend, a, op, gaussian(backend, short_side, q, options.seed), Transpose::no);
   for (int iteration = 0; iteration < options.power_iterations; ++iteration) {
     const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::span).q;
     const DeviceTensor co_range =
-        orthonormal_basis(backend, product(backend, a, Transpose::yes, range, Transpose::no),
+        orthonormal_basis(backend, product(backend, a, op_transposed, range, Transpose::no),
                           Orthonormality::span)
-            .q;  // [n, q]
-    sample = product(backend, a, co_range);
+            .q;
+    sample = product(backend, a, op, co_range, Transpose::no);
   }
-  const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::exact).q;  // [m, q]
-  // a ~ range b with b = rangeᵀ a, whose top k give u = range W_k and v.
-  TopPairs pairs = top_pairs(backend, product(backend, a, Transpose::yes, range, Transpose::no),
+  const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::exact).q;
+  // op(a) ~ range b with b = rangeᵀ op(a), whose top k give op(a)'s left vectors range W_k and
+  // its right vectors.
+  TopPairs pairs = top_pairs(backend, product(backend, a, op_transposed, range, Transpose::no),
                              Transpose::no, k);
-  return {product(backend, range, pairs.eigenvectors), std::move(pairs.image.q),
-          singular_values(pairs.image)};
+  DeviceTensor left = product(backend, range, pairs.eigenvectors);
+  if (op == Transpose::no) {
+    return {std::move(left), std::move(pairs.image.q), singular_values(pairs.image)};
+  }
+  return {std::move(pairs.image.q), std::move(left), singular_values(pairs.image)};
 }
 
 TruncatedSvd exact_svd(Backend& backend, const DeviceTensor& a, std::int64_t rank) {

@@ -178,7 +178,7 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
   }
   CholeskyFactor cholesky(const DeviceTensor& a) override {
     CholeskyFactor factor = call(&Backend::cholesky, a);
-    return {pin(std::move(factor.factor)), factor.positive_definite};
+    return {pin(std::move(factor.factor)), factor.positive_definite, std::move(factor.diagonal)};
   }
   DeviceTensor lower_triangular_inverse(const DeviceTensor& lower) override {
     return pin(call(&Backend::lower_triangular_inverse, lower));

@@ -127,6 +127,12 @@ TEST_P(MatrixToolsConformance, CholeskyFactorReproducesTheMatrixFromItsLowerTria
     ASSERT_TRUE(factor.positive_definite) << n;
     const std::vector<float> l = download_floats(backend(), factor.factor);
     expect_zero_above_diagonal(l, n);
+    ASSERT_EQ(factor.diagonal.size(), static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+      EXPECT_EQ(factor.diagonal[static_cast<std::size_t>(i)],
+                l[static_cast<std::size_t>(i * n + i)])
+          << "pivot " << i;
+    }
     const HostMatrix lower(l, n, n);
     const HostMatrix product = multiply(lower, transpose(lower));
     for (std::int64_t i = 0; i < n; ++i) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "lrq/factory.hpp"
 #include "lrq/quantization.hpp"
@@ -60,10 +61,13 @@ struct MomentStep {
 
 // a = factor factorᵀ with factor lower triangular (zeros above the diagonal), for a symmetric
 // [n, n] matrix a. positive_definite is false when the factorization broke down (a is not
-// positive definite to working precision); factor is then meaningless.
+// positive definite to working precision); factor and diagonal are then meaningless. diagonal
+// holds the factor's diagonal (the pivots) on the host, which the caller would otherwise have to
+// download with the whole factor.
 struct CholeskyFactor {
   DeviceTensor factor;
   bool positive_definite = false;
+  std::vector<float> diagonal;
 };
 
 // Which columns one call of Backend::round_with_feedback rounds.

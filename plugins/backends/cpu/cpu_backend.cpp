@@ -299,9 +299,12 @@ void CpuBackend::add_diagonal(DeviceTensor& a, const DeviceTensor& d) {
 
 CholeskyFactor CpuBackend::cholesky(const DeviceTensor& a) {
   const MatrixShape shape = square_matrix(a, "cholesky");
-  CholeskyFactor result{allocate(DType::F32, a.shape), false};
+  CholeskyFactor result{allocate(DType::F32, a.shape), false, {}};
   result.positive_definite =
       cholesky_lower(data_of<const float>(a), shape.rows, data_of<float>(result.factor));
+  const float* factor = data_of<const float>(result.factor);
+  for (std::int64_t i = 0; i < shape.rows; ++i)
+    result.diagonal.push_back(factor[i * shape.rows + i]);
   return result;
 }
 

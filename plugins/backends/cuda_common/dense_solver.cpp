@@ -160,7 +160,7 @@ SymmetricEigen DenseSolver::symmetric_eigen(const DeviceTensor& a) {
 // row-major reading is l = rᵀ. The other triangle still holds a's entries and is zeroed.
 CholeskyFactor DenseSolver::cholesky(const DeviceTensor& a) {
   const std::int64_t size = a.shape[0];
-  CholeskyFactor result{allocate(DType::F32, a.shape), true};
+  CholeskyFactor result{allocate(DType::F32, a.shape), true, {}};
   if (size == 0) return result;
   const int n = solver_extent(size, "cholesky");
   const cudaStream_t stream = context_.compute();
@@ -178,6 +178,12 @@ CholeskyFactor DenseSolver::cholesky(const DeviceTensor& a) {
   int status = 0;
   LRQ_CUDA_CHECK(
       cudaMemcpyAsync(&status, info.data, sizeof status, cudaMemcpyDeviceToHost, stream));
+  // The pivots, a float every n + 1.
+  result.diagonal.resize(static_cast<std::size_t>(size));
+  LRQ_CUDA_CHECK(cudaMemcpy2DAsync(result.diagonal.data(), sizeof(float), result.factor.data,
+                                   (static_cast<std::size_t>(size) + 1) * sizeof(float),
+                                   sizeof(float), static_cast<std::size_t>(size),
+                                   cudaMemcpyDeviceToHost, stream));
   LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
   if (status < 0) {
     throw Error(ErrorCategory::internal, "cuda backend: cusolverDnSpotrf returned info " +
