@@ -1,6 +1,9 @@
 // The commands as a user runs them: exit codes, what they print, the files they write.
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <string>
+
 #include "cli_test.hpp"
 #include "lrq/safetensors.hpp"
 #include "lrq/version.hpp"
@@ -21,6 +24,30 @@ TEST(Cli, VersionAndHelp) {
   const HostRun run_help = run_host({"run", "--help"});
   EXPECT_EQ(run_help.exit_code, 0);
   EXPECT_TRUE(contains(run_help.out, "--set")) << run_help.out;
+}
+
+// The spin count libgomp settled on, from the settings it prints when it is loaded (the last
+// print is the program that ran), or "" when the OpenMP runtime is not libgomp.
+std::string openmp_spin_count(const Environment& environment) {
+  HostRunOptions options;
+  options.environment = environment;
+  options.environment.emplace_back("OMP_DISPLAY_ENV", "verbose");
+  const HostRun version = run_host({"--version"}, options);
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  const std::string key = "GOMP_SPINCOUNT = '";
+  const std::size_t found = version.err.rfind(key);
+  if (found == std::string::npos) return "";
+  const std::size_t begin = found + key.size();
+  return version.err.substr(begin, version.err.find('\'', begin) - begin);
+}
+
+// Idle OpenMP threads sleep (spin count 0) unless the user's OMP_WAIT_POLICY says otherwise.
+TEST(Cli, IdleOpenMpThreadsSleepUnlessTheEnvironmentSaysOtherwise) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) GTEST_SKIP() << "OMP_WAIT_POLICY is set here";
+  const std::string by_default = openmp_spin_count({});
+  if (by_default.empty()) GTEST_SKIP() << "the OpenMP runtime is not libgomp";
+  EXPECT_EQ(by_default, "0");
+  EXPECT_NE(openmp_spin_count({{"OMP_WAIT_POLICY", "active"}}), "0");
 }
 
 TEST(Cli, UsageErrorsExitWithTwo) {

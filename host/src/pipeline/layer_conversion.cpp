@@ -84,32 +84,35 @@ RoundingResult optimize(const LayerWork& work) {
 }
 
 // A rounding and its error W - Ŵ, with its expected output energy tr(E H Eᵀ) on the
-// activation statistics (or the synthetic inputs), computed once when first asked for.
+// activation statistics (or the synthetic inputs), each computed once when first asked for: a
+// round-to-nearest layer without a bias to correct and without the report needs no error at all.
 class Candidate {
  public:
-  Candidate(const LayerWork& work, DeviceTensor values)
-      : work_(work),
-        values_(std::move(values)),
-        error_(weight_error(work.backend, work.weight, values_, work.quantization)) {}
+  Candidate(const LayerWork& work, DeviceTensor values) : work_(work), values_(std::move(values)) {}
 
   // Without statistics (H = I) the output energy is the weight energy: one reduction serves both.
   double energy(const InputStatistics* inputs) {
     if (inputs == nullptr) return weight_energy();
-    if (inputs != work_.inputs) return output_energy(work_.backend, error_, *inputs);
-    if (!decision_energy_) decision_energy_ = output_energy(work_.backend, error_, *inputs);
+    if (inputs != work_.inputs) return output_energy(work_.backend, error(), *inputs);
+    if (!decision_energy_) decision_energy_ = output_energy(work_.backend, error(), *inputs);
     return *decision_energy_;
   }
   double weight_energy() {
-    if (!weight_energy_) weight_energy_ = work_.backend.sum_of_squares(error_);
+    if (!weight_energy_) weight_energy_ = work_.backend.sum_of_squares(error());
     return *weight_energy_;
   }
   DeviceTensor take_values() { return std::move(values_); }
-  DeviceTensor take_error() { return std::move(error_); }
+  DeviceTensor take_error() { return std::move(error()); }
 
  private:
+  DeviceTensor& error() {
+    if (!error_) error_ = weight_error(work_.backend, work_.weight, values_, work_.quantization);
+    return *error_;
+  }
+
   const LayerWork& work_;
   DeviceTensor values_;
-  DeviceTensor error_;
+  std::optional<DeviceTensor> error_;
   std::optional<double> decision_energy_;
   std::optional<double> weight_energy_;
 };
@@ -147,9 +150,10 @@ void fill_errors(LayerOutcome& outcome, const LayerWork& work, const RoundingRes
 }
 
 // Chooses between the optimizer's rounding and round-to-nearest, and fills the outcome's errors.
-// Returns what is written: its values, and its error for the bias correction.
-std::pair<DeviceTensor, DeviceTensor> decide(LayerOutcome& outcome, const LayerWork& work,
-                                             RoundingResult& rounded) {
+// Returns what is written: its values, and its error when there is a bias to correct.
+std::pair<DeviceTensor, std::optional<DeviceTensor>> decide(LayerOutcome& outcome,
+                                                            const LayerWork& work,
+                                                            RoundingResult& rounded) {
   const StageScope stage(Stage::evaluate);
   const QuantizationRoute& route = *work.plan.route;
   const LayerQuantization& q = work.quantization;
@@ -172,7 +176,9 @@ std::pair<DeviceTensor, DeviceTensor> decide(LayerOutcome& outcome, const LayerW
     fill_errors(outcome, work, rounded, rtn, learned ? &*learned : nullptr);
   }
   Candidate& written = outcome.learned_written ? *learned : rtn;
-  return {written.take_values(), written.take_error()};
+  std::optional<DeviceTensor> error;
+  if (work.plan.partner != nullptr) error = written.take_error();
+  return {written.take_values(), std::move(error)};
 }
 
 }  // namespace
@@ -237,7 +243,7 @@ ConvertedLayer convert_layer(const Checkpoint& input, const TensorPlan& weight_p
     }
     layer.tensors.emplace(weight_plan.partner->info.name,
                           corrected_bias(backend, input.view(*weight_plan.partner),
-                                         mean ? *mean : calibration.mean(info.shape[1]), error,
+                                         mean ? *mean : calibration.mean(info.shape[1]), *error,
                                          settings.reference_compat));
     outcome.bias_corrected = true;
     outcome.bias_inputs = fed.inputs ? InputSource::statistics : InputSource::synthetic;

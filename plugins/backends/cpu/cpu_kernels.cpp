@@ -59,6 +59,45 @@ float run_absmax(const float* values, std::int64_t count) {
   return finite ? maximum : std::numeric_limits<float>::infinity();
 }
 
+// The element loops below take the grid by value, with its family and sign fixed at compile
+// time: stores through their float and byte pointers could otherwise alias a grid passed by
+// reference, so that the compiler would reload its fields for every element, and the branches on
+// the family and the sign would stay in the loop (several times slower).
+template <class Run>
+auto with_fixed_grid(const Grid& grid, Run run) {
+  Grid fixed = grid;
+  const auto as = [&]<GridFamily family, bool is_signed>() {
+    fixed.family = family;
+    fixed.is_signed = is_signed;
+    return run(fixed);
+  };
+  if (grid.family == GridFamily::integer)
+    return as.template operator()<GridFamily::integer, true>();
+  if (grid.is_signed) return as.template operator()<GridFamily::minifloat, true>();
+  return as.template operator()<GridFamily::minifloat, false>();
+}
+
+void quantize_run(const float* x, float multiplier, const Grid& grid, float* values,
+                  std::int64_t count) {
+  with_fixed_grid(grid, [&](const Grid fixed) {
+    for (std::int64_t i = 0; i < count; ++i)
+      values[i] = grid_arithmetic::clamp_onto(fixed, x[i] * multiplier);
+  });
+}
+
+std::int64_t encode_run(const float* values, const Grid& grid, std::byte* codes,
+                        std::int64_t count) {
+  return with_fixed_grid(grid, [&](const Grid fixed) {
+    std::int64_t off_grid = 0;
+    for (std::int64_t i = 0; i < count; ++i) {
+      const std::int32_t code = grid_arithmetic::encode(fixed, values[i]);
+      codes[i] = static_cast<std::byte>(code < 0 ? 0 : code);
+      off_grid += code < 0 ? 1 : 0;
+    }
+    return off_grid;
+  });
+}
+
 }  // namespace
 
 bool can_widen_to_f32(DType source) noexcept {
@@ -112,23 +151,20 @@ void quantize_to_grid(const float* x, MatrixShape shape, const float* multiplier
   for_each_run(
       shape, layout, threads,
       [&](std::int64_t row, std::int64_t, std::int64_t first, std::int64_t end, std::int64_t cell) {
-        const float m = multiplier[cell];
-        const std::int64_t base = row * shape.cols;
-        for (std::int64_t col = first; col < end; ++col) {
-          values[base + col] = grid_arithmetic::clamp_onto(grid, x[base + col] * m);
-        }
+        const std::int64_t start = row * shape.cols + first;
+        quantize_run(x + start, multiplier[cell], grid, values + start, end - first);
       });
 }
 
 std::int64_t encode_grid_values(const float* values, std::size_t count, const Grid& grid,
                                 std::byte* codes, int threads) {
   const auto total = static_cast<std::int64_t>(count);
+  const std::int64_t chunks = (total + kChunk - 1) / kChunk;
   std::int64_t off_grid = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : off_grid)
-  for (std::int64_t i = 0; i < total; ++i) {
-    const std::int32_t code = grid_arithmetic::encode(grid, values[i]);
-    codes[i] = static_cast<std::byte>(code < 0 ? 0 : code);
-    off_grid += code < 0 ? 1 : 0;
+  for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const std::int64_t first = chunk * kChunk;
+    off_grid += encode_run(values + first, grid, codes + first, std::min(kChunk, total - first));
   }
   return off_grid;
 }

@@ -3,6 +3,7 @@
 // errors, and the rule that a learned rounding is written only when it beats round-to-nearest.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "pipeline/layer_conversion.hpp"
 #include "real_plugins.hpp"
 #include "support/correlated_inputs.hpp"
+#include "support/recording_backend.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lrq::test {
@@ -78,21 +80,28 @@ class LayerConversionTest : public ::testing::Test {
   // Converts the layer; with statistics, from the fit set (and the held-out set for the report).
   host::ConvertedLayer convert(const std::string& optimizer, bool with_statistics,
                                bool reference_compat = false) {
+    return convert_on(*backend_, optimizer, with_statistics, {7, reference_compat, true, kSamples});
+  }
+
+  // The same on `backend`, with `settings`; without its bias (as a layer that has none) when
+  // `with_bias` is false.
+  host::ConvertedLayer convert_on(Backend& backend, const std::string& optimizer,
+                                  bool with_statistics, const host::ConversionSettings& settings,
+                                  bool with_bias = true) {
     const host::QuantizationRoutes routes = routes_with(optimizer, optimizer == "gptq");
-    host::ConversionPlan plan = host::make_plan(*input_, profile_, routes, true);
+    host::ConversionPlan plan = host::make_plan(*input_, profile_, routes, with_bias);
     host::TensorPlan& weight = const_cast<host::TensorPlan&>(plan.of("proj.weight"));
     host::FedWeight fed;
     fed.layer = &weight;
-    fed.weight = backend_->upload(input_->view(*weight.entry));
+    fed.weight = backend.upload(input_->view(*weight.entry));
     if (with_statistics) {
       weight.inputs = {&*statistics_, statistics_->find("proj.weight")};
       weight.holdout = {&*held_out_file_, held_out_file_->find("proj.weight")};
-      fed.inputs = host::fetch_statistics(*backend_, weight.inputs);
-      fed.holdout = host::fetch_statistics(*backend_, weight.holdout);
+      fed.inputs = host::fetch_statistics(backend, weight.inputs);
+      fed.holdout = host::fetch_statistics(backend, weight.holdout);
     }
-    host::CalibrationInputs calibration(*backend_, 7, kSamples);
-    const host::ConversionSettings settings{7, reference_compat, true, kSamples};
-    return host::convert_layer(*input_, weight, std::move(fed), *backend_, settings, calibration);
+    host::CalibrationInputs calibration(backend, settings.seed, settings.calib_samples);
+    return host::convert_layer(*input_, weight, std::move(fed), backend, settings, calibration);
   }
 
   std::vector<float> synthetic_mean() {
@@ -248,6 +257,42 @@ TEST_F(LayerConversionTest, ALearnedRoundingThatLosesToRoundToNearestIsNotWritte
   const host::ConvertedLayer compat = convert("original", false, true);
   EXPECT_TRUE(compat.outcome.learned_written);
   EXPECT_EQ(compat.outcome.result.weight, compat.outcome.learned.weight);
+}
+
+// W - Ŵ is made only for what needs it: the bias correction and the report's errors.
+TEST_F(LayerConversionTest, RoundToNearestMakesTheErrorOnlyForTheBiasOrTheReport) {
+  for (const bool with_bias : {false, true}) {
+    for (const bool report : {false, true}) {
+      RecordingBackend recording(*backend_);
+      const host::ConvertedLayer converted =
+          convert_on(recording, "rtn", false, {7, false, report, kSamples}, with_bias);
+      EXPECT_EQ(converted.outcome.bias_corrected, with_bias);
+      EXPECT_EQ(recording.calls("dequantize"), with_bias || report ? 1 : 0)
+          << "bias " << with_bias << ", report " << report;
+      EXPECT_EQ(recording.calls("quantize"), 1);
+      EXPECT_EQ(recording.calls("encode"), 1);
+    }
+  }
+}
+
+// The synthetic inputs' mean is drawn directly: whatever the report, no [kSamples, K] rows are
+// uploaded, only the weight, the mean [1, K] and the scales.
+TEST_F(LayerConversionTest, UploadsNoSyntheticInputRows) {
+  for (const bool report : {false, true}) {
+    RecordingBackend recording(*backend_);
+    const host::ConvertedLayer converted =
+        convert_on(recording, "rtn", false, {7, false, report, kSamples});
+    ASSERT_TRUE(converted.outcome.bias_corrected);
+    ASSERT_EQ(converted.outcome.bias_inputs, host::InputSource::synthetic);
+    const std::vector<Shape>& uploads = recording.uploads();
+    ASSERT_FALSE(uploads.empty());
+    EXPECT_EQ(uploads.front(), (Shape{kRows, kCols}));
+    EXPECT_NE(std::ranges::find(uploads, Shape{1, kCols}), uploads.end());
+    for (std::size_t i = 1; i < uploads.size(); ++i) {
+      EXPECT_LE(element_count(uploads[i]), kCols)
+          << "upload " << i << " " << shape_to_string(uploads[i]) << ", report " << report;
+    }
+  }
 }
 
 TEST(CalibrationInputs, AreTheMeanOfStandardNormalRowsPerWidthAndIndependentOfOrder) {
