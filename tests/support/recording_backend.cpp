@@ -85,6 +85,11 @@ SvdFactors RecordingBackend::svd(const DeviceTensor& a) {
   return backend_.svd(a);
 }
 
+SymmetricEigen RecordingBackend::symmetric_eigen(const DeviceTensor& a) {
+  count("symmetric_eigen");
+  return backend_.symmetric_eigen(a);
+}
+
 void RecordingBackend::axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) {
   count("axpby");
   backend_.axpby(alpha, x, beta, y);

@@ -38,6 +38,7 @@ class RecordingBackend final : public Backend {
             Transpose transpose_b, float beta, DeviceTensor& c) override;
   QrFactors qr(const DeviceTensor& a) override;
   SvdFactors svd(const DeviceTensor& a) override;
+  SymmetricEigen symmetric_eigen(const DeviceTensor& a) override;
   void axpby(float alpha, const DeviceTensor& x, float beta, DeviceTensor& y) override;
   double sum_of_squares(const DeviceTensor& x) override;
   void moment_step(const MomentStep& step, const DeviceTensor& gradient, DeviceTensor& parameter,
