@@ -10,6 +10,7 @@
 #include "rounding_loop.hpp"
 #include "row_state.hpp"
 #include "schedule.hpp"
+#include "settled_rounding.hpp"
 #include "subspace.hpp"
 #include "update_rules.hpp"
 
@@ -23,7 +24,8 @@ struct Problem {
   const OptimizeRequest& request;
   const Subspace& subspace;
   Projector& projector;
-  const DeviceTensor& start_error;  // p0 = uᵀ(Q0 ⊙ scale - W) v, Q0 round-to-nearest
+  const DeviceTensor& start;        // Q0, round-to-nearest
+  const DeviceTensor& start_error;  // p0 = uᵀ(Q0 ⊙ scale - W) v
   double start_loss;                // ||p0||
   double weight_absmax;
 };
@@ -49,17 +51,6 @@ DeviceTensor projected_error(const OptimizeRequest& request, Projector& projecto
 
 double norm(Backend& backend, const DeviceTensor& x) {
   return std::sqrt(backend.sum_of_squares(x));
-}
-
-// Q0 + offsets rounded once onto the grid; they are already in the scaled domain, hence a
-// multiplier of 1.
-DeviceTensor round_onto_grid(Backend& backend, const DeviceTensor& start, DeviceTensor offsets,
-                             const Grid& grid) {
-  backend.axpby(1.0f, start, 1.0f, offsets);
-  const float unit = 1.0f;
-  const DeviceTensor multiplier =
-      backend.upload(TensorView{DType::F32, {1, 1}, std::as_bytes(std::span(&unit, 1))});
-  return backend.quantize(offsets, multiplier, kPerTensor, grid);
 }
 
 DeviceTensor descent_weights_for(const Problem& problem) {
@@ -112,14 +103,18 @@ Optimized optimize_dense(const Problem& problem, const LearnedRoundingSettings& 
   const LayerQuantization& quantization = problem.request.quantization;
   const Shape& shape = problem.request.weight.shape;
   std::unique_ptr<UpdateRule> rule;
+  std::unique_ptr<SettledRounding> settlement;
   if (settings.method == Method::original) {
-    rule =
-        std::make_unique<DescentRule>(backend, descent_weights_for(problem), quantization.layout);
+    DeviceTensor weights = descent_weights_for(problem);
+    settlement = std::make_unique<SettledRounding>(backend, problem.subspace, quantization, weights,
+                                                   problem.start, problem.start_loss);
+    rule = std::make_unique<DescentRule>(backend, std::move(weights), quantization.layout);
   } else {
     rule = std::make_unique<MomentRule>(backend, settings.method, settings.moments, quantization,
                                         shape);
   }
-  DenseState state(backend, problem.projector, quantization, problem.start_error, *rule, shape);
+  DenseState state(backend, problem.projector, quantization, problem.start_error, *rule, shape,
+                   settlement.get());
   LoopOutcome outcome = run_loop(state, schedule, order, settings.num_iter);
   return {state.best_offsets(), std::move(outcome)};
 }
@@ -158,8 +153,8 @@ RoundingResult LearnedRounding::optimize(const OptimizeRequest& request) {
       singular_subspace(backend, request.weight, settings_.rank, rank, request.seed);
   Projector projector(backend, subspace, rows, cols);
   const DeviceTensor start_error = projected_error(request, projector, start, rank);
-  const Problem problem{request, subspace, projector, start_error, norm(backend, start_error),
-                        absmax};
+  const Problem problem{
+      request, subspace, projector, start, start_error, norm(backend, start_error), absmax};
 
   Schedule schedule(settings_.schedule, schedule_rules(settings_.method, quantization), rows, cols);
   const LoopOrder order = loop_order(settings_.method, request.reference_compat);
