@@ -3,8 +3,11 @@
 #include <cmath>
 #include <memory>
 #include <span>
+#include <vector>
 
+#include "block_state.hpp"
 #include "dense_state.hpp"
+#include "host_values.hpp"
 #include "line_state.hpp"
 #include "reference_rules.hpp"
 #include "rounding_loop.hpp"
@@ -97,6 +100,32 @@ Optimized optimize_on_rows(const Problem& problem, Schedule& schedule, const Loo
   return {expanded_offsets(problem, -1.0f, state.best_travel(), weights), std::move(outcome)};
 }
 
+// M = w ⊙ scale per cell, on the host.
+std::vector<float> cell_factors(Backend& backend, const DeviceTensor& weights,
+                                const DeviceTensor& scale) {
+  std::vector<float> factors = download_floats(backend, weights);
+  const std::vector<float> scales = download_floats(backend, scale);
+  for (std::size_t cell = 0; cell < factors.size(); ++cell)
+    factors[cell] *= scales[cell];
+  return factors;
+}
+
+Optimized optimize_on_blocks(const Problem& problem, Schedule& schedule, const LoopOrder& order,
+                             std::int64_t num_iter) {
+  Backend& backend = problem.request.backend;
+  const LayerQuantization& quantization = problem.request.quantization;
+  const DeviceTensor weights = descent_weights_for(problem);
+  SettledRounding settlement(backend, problem.subspace, quantization, weights, problem.start,
+                             problem.start_loss);
+  BlockState state(backend, problem.subspace, quantization.layout,
+                   cell_factors(backend, weights, quantization.scale), problem.start_error,
+                   settlement, [&](const DeviceTensor& travel) {
+                     return expanded_offsets(problem, -1.0f, travel, weights);
+                   });
+  LoopOutcome outcome = run_loop(state, schedule, order, num_iter);
+  return {expanded_offsets(problem, -1.0f, state.best_travel(), weights), std::move(outcome)};
+}
+
 Optimized optimize_dense(const Problem& problem, const LearnedRoundingSettings& settings,
                          Schedule& schedule, const LoopOrder& order) {
   Backend& backend = problem.request.backend;
@@ -120,7 +149,7 @@ Optimized optimize_dense(const Problem& problem, const LearnedRoundingSettings& 
 }
 
 // original's k-space paths where the layout allows them (the line first: under reference_compat
-// fp8 per row is on it), else the general loop.
+// fp8 per row is on it; the tiled one where it costs fewer flops), else the general loop.
 Optimized optimize_with(const Problem& problem, const LearnedRoundingSettings& settings,
                         Schedule& schedule, const LoopOrder& order) {
   const LayerQuantization& quantization = problem.request.quantization;
@@ -130,6 +159,11 @@ Optimized optimize_with(const Problem& problem, const LearnedRoundingSettings& s
     }
     if (quantization.layout.granularity == ScaleGranularity::row) {
       return optimize_on_rows(problem, schedule, order, settings.num_iter);
+    }
+    const Shape& shape = problem.request.weight.shape;
+    if (quantization.layout.granularity == ScaleGranularity::block &&
+        block_path_pays(shape.at(0), shape.at(1), problem.subspace.rank)) {
+      return optimize_on_blocks(problem, schedule, order, settings.num_iter);
     }
   }
   return optimize_dense(problem, settings, schedule, order);

@@ -82,11 +82,16 @@ SettledRounding::SettledRounding(Backend& backend, const Subspace& subspace,
   }
 }
 
+double SettledRounding::radius(double best_loss) const {
+  return 2.0 * (best_loss + kLossSlack * start_loss_) / min_response_;
+}
+
+bool SettledRounding::within_reach(double best_loss) const {
+  return min_response_ > 0.0 && max_reach_ * radius(best_loss) < kUsableHalfStep * half_step_;
+}
+
 bool SettledRounding::holds(const DeviceTensor& best_offsets, double best_loss) {
-  if (!(min_response_ > 0.0)) return false;
-  const double radius = 2.0 * (best_loss + kLossSlack * start_loss_) / min_response_;
-  const double usable = kUsableHalfStep * half_step_;
-  if (max_reach_ * radius >= usable) return false;
+  if (!within_reach(best_loss)) return false;
   // Q0 + delta_b exactly as the final rounding forms it, and its distance to its rounding.
   DeviceTensor position = backend_.zeros(best_offsets.shape);
   backend_.axpby(1.0f, best_offsets, 0.0f, position);
@@ -94,8 +99,9 @@ bool SettledRounding::holds(const DeviceTensor& best_offsets, double best_loss) 
   backend_.axpby(-1.0f, nearest_on_grid(backend_, position, quantization_.grid), 1.0f, position);
   const std::vector<float> distances =
       download_floats(backend_, backend_.absmax(position, quantization_.layout));
+  const double reach = radius(best_loss);
   for (std::size_t cell = 0; cell < distances.size(); ++cell) {
-    if (distances[cell] + reach_[cell] * radius >= usable) return false;
+    if (distances[cell] + reach_[cell] * reach >= kUsableHalfStep * half_step_) return false;
   }
   return true;
 }

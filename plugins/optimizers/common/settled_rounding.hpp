@@ -33,6 +33,8 @@ class SettledRounding {
                   const DeviceTensor& descent_weights, const DeviceTensor& start,
                   double start_loss);
 
+  // Whether the bound's scalar part leaves room for holds() with offsets of loss `best_loss`.
+  bool within_reach(double best_loss) const;
   // Whether every offsets the loop may still remember round as `best_offsets` do, `best_loss`
   // being their loss.
   bool holds(const DeviceTensor& best_offsets, double best_loss);
@@ -42,6 +44,9 @@ class SettledRounding {
   const LayerQuantization& quantization_;
   const DeviceTensor& start_;
   double start_loss_;
+  // ||D' - D_b|| may reach this for offsets of best loss `best_loss` (see above).
+  double radius(double best_loss) const;
+
   std::vector<double> reach_;  // per cell: max over its elements of w_ij ||u_i|| ||v_j||
   double max_reach_ = 0.0;
   double min_response_ = 0.0;  // m

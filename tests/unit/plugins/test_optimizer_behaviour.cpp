@@ -1,5 +1,5 @@
 // original, adamw and radam as a conversion uses them: original's k-space paths agree with the
-// general loop, the general loop stops once no code can change, learned rounding beats
+// general loop and with each other, original stops once no code can change, learned rounding beats
 // round-to-nearest where it should, results are reproducible, and the special cases (all-zero
 // weight, num_iter 0, the rank rule) hold.
 #include <gtest/gtest.h>
@@ -188,63 +188,75 @@ OptionTexts blocks_of(std::int64_t tile) {
   return {{"scale", "block"}, {"block_size", std::to_string(tile)}};
 }
 
-// The line (one scale per tensor) against the general loop (per-block scales, all equal).
-TEST_F(OptimizerBehaviour, LinePathEqualsGeneralLoop) {
-  const std::int64_t rows = 128;
-  const std::int64_t cols = 192;
+// The line (one scale per tensor) against the general loop and the tiled path (per-block scales,
+// all equal): k = 128 is at least 2/3 of 192, below 2/3 of 320, with row tiles for 128 x 320 and
+// column tiles for 320 x 128.
+TEST_F(OptimizerBehaviour, LinePathEqualsGeneralLoopAndTiledPath) {
   const std::int64_t tile = 64;
-  const std::vector<float> weight =
-      with_band_peaks(low_rank_weight(rows, cols, 3), rows, cols, tile, {1.5, 1.5});
-  for (const Setting& setting : {Setting{"fp8", false}, Setting{"int8_block", true}}) {
-    SCOPED_TRACE(setting.format + (setting.reference_compat ? " compat" : ""));
-    const Layer tensor =
-        prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "tensor"}});
-    const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
-    expect_same_rounding(*backend_, tensor, blocks, frobenius(weight), setting.reference_compat);
+  for (const auto& [rows, cols] :
+       std::vector<std::pair<std::int64_t, std::int64_t>>{{128, 192}, {128, 320}, {320, 128}}) {
+    const std::vector<float> weight =
+        with_band_peaks(low_rank_weight(rows, cols, 3), rows, cols, tile,
+                        std::vector<double>(static_cast<std::size_t>(rows / tile), 1.5));
+    for (const Setting& setting : {Setting{"fp8", false}, Setting{"int8_block", true}}) {
+      SCOPED_TRACE(std::to_string(rows) + "x" + std::to_string(cols) + " " + setting.format +
+                   (setting.reference_compat ? " compat" : ""));
+      const Layer tensor =
+          prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "tensor"}});
+      const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
+      expect_same_rounding(*backend_, tensor, blocks, frobenius(weight), setting.reference_compat);
+    }
   }
 }
 
-// The per-row path (the line for the reference's fp8) against the general loop, on per-block
-// scales equal to the per-row ones, which differ from band to band. fp8 with corrected steps is
-// left to OptimizerMath's smaller subspaces: over a full-rank one its many-dimensional path
-// amplifies float rounding in either loop until a few of its fine grid's values differ.
-TEST_F(OptimizerBehaviour, RowPathEqualsGeneralLoop) {
-  const std::int64_t rows = 256;
+// The per-row path (the line for the reference's fp8) against the tiled path (256 x 128: k = 128
+// below 2/3 of 256) and the general loop (192 x 128), on per-block scales equal to the per-row
+// ones, which differ from band to band. fp8 with corrected steps is left to OptimizerMath's
+// smaller subspaces: over a full-rank one its many-dimensional path amplifies float rounding in
+// either loop until a few of its fine grid's values differ.
+TEST_F(OptimizerBehaviour, RowPathEqualsTiledPathAndGeneralLoop) {
   const std::int64_t cols = 128;
   const std::int64_t tile = 64;
-  const std::vector<float> weight =
-      with_band_peaks(low_rank_weight(rows, cols, 4), rows, cols, tile, {1.5, 4.0, 2.5, 1.2});
-  for (const Setting& setting :
-       {Setting{"fp8", true}, Setting{"int8_block", false}, Setting{"int8_block", true}}) {
-    SCOPED_TRACE(setting.format + (setting.reference_compat ? " compat" : ""));
-    const Layer per_row =
-        prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "row"}});
-    const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
-    expect_same_rounding(*backend_, per_row, blocks, frobenius(weight), setting.reference_compat);
+  const std::vector<double> peaks = {1.5, 4.0, 2.5, 1.2};
+  for (const std::int64_t rows : {256, 192}) {
+    const std::vector<float> weight =
+        with_band_peaks(low_rank_weight(rows, cols, 4), rows, cols, tile,
+                        std::vector<double>(peaks.begin(), peaks.begin() + rows / tile));
+    for (const Setting& setting :
+         {Setting{"fp8", true}, Setting{"int8_block", false}, Setting{"int8_block", true}}) {
+      SCOPED_TRACE(std::to_string(rows) + " rows " + setting.format +
+                   (setting.reference_compat ? " compat" : ""));
+      const Layer per_row =
+          prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "row"}});
+      const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
+      expect_same_rounding(*backend_, per_row, blocks, frobenius(weight), setting.reference_compat);
+    }
   }
 }
 
 // A weight this close to the int8 grid cannot move a code even with the largest offsets the loop
 // may still reach from round-to-nearest: original stops at its first iteration with round-to-
-// nearest.
-TEST_F(OptimizerBehaviour, GeneralLoopStopsAtOnceWhenNoCodeCanChange) {
-  const std::int64_t rows = 128;
-  const std::int64_t cols = 256;
-  const std::vector<float> weight =
-      near_grid_weight(rows, cols, 64, {1e-3, 2e-3}, integers_up_to(120), 127.0, 1e-4, 21);
-  const Layer layer = prepare(*backend_, weight, rows, cols, "int8_block", blocks_of(64));
-  const RoundingResult result = run(*backend_, layer, "original", {});
-  EXPECT_TRUE(settled(result)) << result.stop_reason;
-  EXPECT_EQ(result.iterations, 1);
-  EXPECT_EQ(download_floats(*backend_, result.grid_values), rtn_values(*backend_, layer));
-  EXPECT_EQ(result.projected_error, result.projected_error_rtn);
+// nearest, on the tiled path (k < 2/3 of the longer side) and on the general loop alike.
+TEST_F(OptimizerBehaviour, OriginalStopsAtOnceWhenNoCodeCanChange) {
+  for (const std::int64_t cols : {256, 128}) {
+    SCOPED_TRACE(cols);
+    const std::int64_t rows = 128;
+    const std::vector<float> weight =
+        near_grid_weight(rows, cols, 64, {1e-3, 2e-3}, integers_up_to(120), 127.0, 1e-4, 21);
+    const Layer layer = prepare(*backend_, weight, rows, cols, "int8_block", blocks_of(64));
+    const RoundingResult result = run(*backend_, layer, "original", {});
+    EXPECT_TRUE(settled(result)) << result.stop_reason;
+    EXPECT_EQ(result.iterations, 1);
+    EXPECT_EQ(download_floats(*backend_, result.grid_values), rtn_values(*backend_, layer));
+    EXPECT_EQ(result.projected_error, result.projected_error_rtn);
+  }
 }
 
 // Farther from the grid, the loop has to converge before the offsets it can still reach are
 // known to round to nearest. It then stops early with exactly what the full loop writes: the
 // per-row path (which runs every iteration) on the same problem, with per-block scales equal to
 // the per-row ones.
-TEST_F(OptimizerBehaviour, GeneralLoopStopsWithTheFullLoopsRoundingOnceSettled) {
+TEST_F(OptimizerBehaviour, OriginalStopsWithTheFullLoopsRoundingOnceSettled) {
   const std::int64_t rows = 256;
   const std::int64_t cols = 128;
   const std::int64_t tile = 64;
@@ -264,7 +276,7 @@ TEST_F(OptimizerBehaviour, GeneralLoopStopsWithTheFullLoopsRoundingOnceSettled) 
 }
 
 // Where learned rounding moves codes, the loop never settles on round-to-nearest.
-TEST_F(OptimizerBehaviour, GeneralLoopRunsOnWhileCodesCanChange) {
+TEST_F(OptimizerBehaviour, OriginalRunsOnWhileCodesCanChange) {
   const Layer layer =
       prepare(*backend_, low_rank_weight(128, 256, 5), 128, 256, "int8_block", blocks_of(64));
   const RoundingResult result = run(*backend_, layer, "original", {});
