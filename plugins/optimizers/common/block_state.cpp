@@ -19,10 +19,18 @@ std::vector<DeviceTensor> row_tiles(Backend& backend, const DeviceTensor& basis,
   return tiles;
 }
 
+// The tiles run along the shorter side: fewer flops.
+bool tiles_along_columns(std::int64_t rows, std::int64_t cols) {
+  return cols < rows;
+}
+
 }  // namespace
 
-bool block_path_pays(std::int64_t rows, std::int64_t cols, std::int64_t rank) {
-  return 3 * rank < 2 * std::max(rows, cols);
+bool block_path_pays(std::int64_t rows, std::int64_t cols, std::int64_t rank,
+                     const ScaleLayout& layout) {
+  const std::int64_t tiles =
+      tiles_along_columns(rows, cols) ? cols / layout.block_cols : rows / layout.block_rows;
+  return 3 * rank < 2 * std::max(rows, cols) && tiles * rank * rank <= rows * cols;
 }
 
 BlockState::BlockState(Backend& backend, const Subspace& subspace, const ScaleLayout& layout,
@@ -32,7 +40,7 @@ BlockState::BlockState(Backend& backend, const Subspace& subspace, const ScaleLa
       start_error_(start_error),
       settlement_(settlement),
       offsets_of_(std::move(offsets_of)),
-      column_tiles_(subspace.v.shape.at(0) < subspace.u.shape.at(0)),
+      column_tiles_(tiles_along_columns(subspace.u.shape.at(0), subspace.v.shape.at(0))),
       error_(backend.zeros(start_error.shape)),
       travel_(backend.zeros(start_error.shape)),
       best_travel_(backend.zeros(start_error.shape)) {

@@ -20,9 +20,11 @@
 
 namespace lrq::optimizers {
 
-// Whether the tiled path costs fewer flops than the general loop: 6 min(rows, cols) k² against
-// 4 rows cols k.
-bool block_path_pays(std::int64_t rows, std::int64_t cols, std::int64_t rank);
+// Whether the tiled path costs fewer flops than the general loop (6 min(rows, cols) k² against
+// 4 rows cols k) and its N (k² per tile, read every iteration) take no more than one [rows, cols]
+// tensor: not so for tiles of one row (fp4's 1 x 32 blocks along the rows, say).
+bool block_path_pays(std::int64_t rows, std::int64_t cols, std::int64_t rank,
+                     const ScaleLayout& layout);
 
 // The offsets delta = -(u D vᵀ) ⊙ w of an accumulated step D.
 using OffsetsOf = std::function<DeviceTensor(const DeviceTensor& travel)>;

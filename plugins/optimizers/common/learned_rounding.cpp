@@ -162,7 +162,7 @@ Optimized optimize_with(const Problem& problem, const LearnedRoundingSettings& s
     }
     const Shape& shape = problem.request.weight.shape;
     if (quantization.layout.granularity == ScaleGranularity::block &&
-        block_path_pays(shape.at(0), shape.at(1), problem.subspace.rank)) {
+        block_path_pays(shape.at(0), shape.at(1), problem.subspace.rank, quantization.layout)) {
       return optimize_on_blocks(problem, schedule, order, settings.num_iter);
     }
   }
