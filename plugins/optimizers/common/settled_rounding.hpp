@@ -1,4 +1,5 @@
-// original's early exit on the general loop: a test that no later iteration can change a code.
+// original's early exit on the tiled path and the general loop: a test that no later iteration can
+// change a code.
 //
 // original's offsets are delta(D) = -(u D vᵀ) ⊙ w, D the accumulated steps (k x k), and its
 // projected error is p(D) = p0 - A(D) with A(D) = uᵀ((u D vᵀ) ⊙ w ⊙ scale) v. As uᵀu = vᵀv = I,
