@@ -1,13 +1,15 @@
 // One iteration of the learned-rounding loops on the cpu backend (loss, then step), and a whole
 // layer with the `original` optimizer. The general loop's FLOPs are its two [rows, cols] x k
 // products plus the k x k one: 4 rows cols k + 4 k^2 min(rows, cols); compare its GFLOP/s with
-// EigenGemm's in the same run.
+// EigenGemm's in the same run. `original`'s tiled path for block scales does 6 min(rows, cols) k^2
+// per iteration: compare its time with the general loop's on the same shape.
 #include <benchmark/benchmark.h>
 
 #include <memory>
 #include <span>
 
 #include "bench_plugins.hpp"
+#include "block_state.hpp"
 #include "dense_state.hpp"
 #include "lrq/rng.hpp"
 #include "subspace.hpp"
@@ -90,6 +92,38 @@ void GeneralLoopIteration(benchmark::State& state) {
       benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Arguments: rows, cols, k; original with int8 128 x 128 block scales on its tiled path.
+void TiledLoopIteration(benchmark::State& state) {
+  const std::int64_t rows = state.range(0);
+  const std::int64_t cols = state.range(1);
+  const std::int64_t rank = state.range(2);
+  Layer layer(rows, cols, "int8_block");
+  lrq::Backend& backend = *layer.backend;
+  const lrq::optimizers::RankSettings rank_settings;
+  const lrq::optimizers::Subspace subspace =
+      lrq::optimizers::singular_subspace(backend, layer.weight, rank_settings, rank, 1);
+  lrq::optimizers::Projector projector(backend, subspace, rows, cols);
+  DeviceTensor start_error = backend.zeros({rank, rank});
+  projector.project(1.0f, layer.weight, 0.0f, start_error);
+  const DeviceTensor& weights = layer.quantization.multiplier;
+  const DeviceTensor start = backend.zeros(layer.weight.shape);
+  lrq::optimizers::SettledRounding settlement(backend, subspace, layer.quantization, weights, start,
+                                              1.0);
+  std::vector<float> factors(static_cast<std::size_t>(weights.elements()), 1.0f);
+  lrq::optimizers::BlockState loop(backend, subspace, layer.quantization.layout, factors,
+                                   start_error, settlement, [&](const DeviceTensor&) {
+                                     return backend.zeros({1, 1});
+                                   });
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(loop.loss());
+    loop.step(1e-3);
+  }
+  const double k = static_cast<double>(rank);
+  state.counters["GFLOP"] =
+      benchmark::Counter(6.0 * k * k * static_cast<double>(std::min(rows, cols)) * 1e-9,
+                         benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // A whole layer through the real `original` plugin with the reference defaults (randomized SVD,
 // the k x k fast path for fp8 per-tensor, final rounding and projected errors).
 void OriginalFp8Layer(benchmark::State& state) {
@@ -110,6 +144,13 @@ BENCHMARK(GeneralLoopIteration)
     ->Args({3072, 3072, 614, 1})
     ->Args({9216, 3072, 614, 0})
     ->Args({9216, 3072, 614, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+BENCHMARK(TiledLoopIteration)
+    ->ArgNames({"rows", "cols", "k"})
+    ->Args({3072, 3072, 614})
+    ->Args({9216, 3072, 614})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -7,12 +7,13 @@ namespace lrq::optimizers {
 
 DenseState::DenseState(Backend& backend, Projector& projector,
                        const LayerQuantization& quantization, const DeviceTensor& start_error,
-                       UpdateRule& rule, const Shape& shape)
+                       UpdateRule& rule, const Shape& shape, SettledRounding* settlement)
     : backend_(backend),
       projector_(projector),
       quantization_(quantization),
       start_error_(start_error),
       rule_(rule),
+      settlement_(settlement),
       error_(backend.zeros(start_error.shape)),
       delta_(backend.zeros(shape)),
       best_delta_(backend.zeros(shape)),
@@ -36,6 +37,11 @@ double DenseState::loss() {
 
 void DenseState::remember_best() {
   backend_.axpby(1.0f, delta_, 0.0f, best_delta_);
+  best_loss_ = loss_;
+}
+
+bool DenseState::settled() {
+  return settlement_ != nullptr && settlement_->holds(best_delta_, best_loss_);
 }
 
 void DenseState::step(double lr) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "rounding_loop.hpp"
+#include "settled_rounding.hpp"
 #include "subspace.hpp"
 #include "update_rules.hpp"
 
@@ -11,12 +12,15 @@ namespace lrq::optimizers {
 
 class DenseState final : public LoopState {
  public:
-  // `start_error` is p for delta = 0.
+  // `start_error` is p for delta = 0; `settlement`, when given, lets the loop stop once no code
+  // can change (original only: its offsets stay in the form SettledRounding relies on).
   DenseState(Backend& backend, Projector& projector, const LayerQuantization& quantization,
-             const DeviceTensor& start_error, UpdateRule& rule, const Shape& shape);
+             const DeviceTensor& start_error, UpdateRule& rule, const Shape& shape,
+             SettledRounding* settlement = nullptr);
 
   double loss() override;
   void remember_best() override;
+  bool settled() override;
   void step(double lr) override;
 
   const DeviceTensor& best_offsets() const noexcept { return best_delta_; }
@@ -27,11 +31,13 @@ class DenseState final : public LoopState {
   const LayerQuantization& quantization_;
   const DeviceTensor& start_error_;
   UpdateRule& rule_;
+  SettledRounding* settlement_;
   DeviceTensor error_;  // p of delta_ once `error_current_`
   DeviceTensor delta_;
   DeviceTensor best_delta_;
   DeviceTensor direction_;
   double loss_ = 0.0;
+  double best_loss_ = 0.0;  // the loss of best_delta_
   bool error_current_ = true;
 };
 

@@ -3,13 +3,17 @@
 #include <cmath>
 #include <memory>
 #include <span>
+#include <vector>
 
+#include "block_state.hpp"
 #include "dense_state.hpp"
+#include "host_values.hpp"
 #include "line_state.hpp"
 #include "reference_rules.hpp"
 #include "rounding_loop.hpp"
 #include "row_state.hpp"
 #include "schedule.hpp"
+#include "settled_rounding.hpp"
 #include "subspace.hpp"
 #include "update_rules.hpp"
 
@@ -23,7 +27,8 @@ struct Problem {
   const OptimizeRequest& request;
   const Subspace& subspace;
   Projector& projector;
-  const DeviceTensor& start_error;  // p0 = uᵀ(Q0 ⊙ scale - W) v, Q0 round-to-nearest
+  const DeviceTensor& start;        // Q0, round-to-nearest
+  const DeviceTensor& start_error;  // p0 = uᵀ(Q0 ⊙ scale - W) v
   double start_loss;                // ||p0||
   double weight_absmax;
 };
@@ -49,17 +54,6 @@ DeviceTensor projected_error(const OptimizeRequest& request, Projector& projecto
 
 double norm(Backend& backend, const DeviceTensor& x) {
   return std::sqrt(backend.sum_of_squares(x));
-}
-
-// Q0 + offsets rounded once onto the grid; they are already in the scaled domain, hence a
-// multiplier of 1.
-DeviceTensor round_onto_grid(Backend& backend, const DeviceTensor& start, DeviceTensor offsets,
-                             const Grid& grid) {
-  backend.axpby(1.0f, start, 1.0f, offsets);
-  const float unit = 1.0f;
-  const DeviceTensor multiplier =
-      backend.upload(TensorView{DType::F32, {1, 1}, std::as_bytes(std::span(&unit, 1))});
-  return backend.quantize(offsets, multiplier, kPerTensor, grid);
 }
 
 DeviceTensor descent_weights_for(const Problem& problem) {
@@ -106,26 +100,56 @@ Optimized optimize_on_rows(const Problem& problem, Schedule& schedule, const Loo
   return {expanded_offsets(problem, -1.0f, state.best_travel(), weights), std::move(outcome)};
 }
 
+// M = w ⊙ scale per cell, on the host.
+std::vector<float> cell_factors(Backend& backend, const DeviceTensor& weights,
+                                const DeviceTensor& scale) {
+  std::vector<float> factors = download_floats(backend, weights);
+  const std::vector<float> scales = download_floats(backend, scale);
+  for (std::size_t cell = 0; cell < factors.size(); ++cell)
+    factors[cell] *= scales[cell];
+  return factors;
+}
+
+Optimized optimize_on_blocks(const Problem& problem, Schedule& schedule, const LoopOrder& order,
+                             std::int64_t num_iter) {
+  Backend& backend = problem.request.backend;
+  const LayerQuantization& quantization = problem.request.quantization;
+  const DeviceTensor weights = descent_weights_for(problem);
+  SettledRounding settlement(backend, problem.subspace, quantization, weights, problem.start,
+                             problem.start_loss);
+  BlockState state(backend, problem.subspace, quantization.layout,
+                   cell_factors(backend, weights, quantization.scale), problem.start_error,
+                   settlement, [&](const DeviceTensor& travel) {
+                     return expanded_offsets(problem, -1.0f, travel, weights);
+                   });
+  LoopOutcome outcome = run_loop(state, schedule, order, num_iter);
+  return {expanded_offsets(problem, -1.0f, state.best_travel(), weights), std::move(outcome)};
+}
+
 Optimized optimize_dense(const Problem& problem, const LearnedRoundingSettings& settings,
                          Schedule& schedule, const LoopOrder& order) {
   Backend& backend = problem.request.backend;
   const LayerQuantization& quantization = problem.request.quantization;
   const Shape& shape = problem.request.weight.shape;
   std::unique_ptr<UpdateRule> rule;
+  std::unique_ptr<SettledRounding> settlement;
   if (settings.method == Method::original) {
-    rule =
-        std::make_unique<DescentRule>(backend, descent_weights_for(problem), quantization.layout);
+    DeviceTensor weights = descent_weights_for(problem);
+    settlement = std::make_unique<SettledRounding>(backend, problem.subspace, quantization, weights,
+                                                   problem.start, problem.start_loss);
+    rule = std::make_unique<DescentRule>(backend, std::move(weights), quantization.layout);
   } else {
     rule = std::make_unique<MomentRule>(backend, settings.method, settings.moments, quantization,
                                         shape);
   }
-  DenseState state(backend, problem.projector, quantization, problem.start_error, *rule, shape);
+  DenseState state(backend, problem.projector, quantization, problem.start_error, *rule, shape,
+                   settlement.get());
   LoopOutcome outcome = run_loop(state, schedule, order, settings.num_iter);
   return {state.best_offsets(), std::move(outcome)};
 }
 
 // original's k-space paths where the layout allows them (the line first: under reference_compat
-// fp8 per row is on it), else the general loop.
+// fp8 per row is on it; the tiled one where it costs fewer flops), else the general loop.
 Optimized optimize_with(const Problem& problem, const LearnedRoundingSettings& settings,
                         Schedule& schedule, const LoopOrder& order) {
   const LayerQuantization& quantization = problem.request.quantization;
@@ -135,6 +159,11 @@ Optimized optimize_with(const Problem& problem, const LearnedRoundingSettings& s
     }
     if (quantization.layout.granularity == ScaleGranularity::row) {
       return optimize_on_rows(problem, schedule, order, settings.num_iter);
+    }
+    const Shape& shape = problem.request.weight.shape;
+    if (quantization.layout.granularity == ScaleGranularity::block &&
+        block_path_pays(shape.at(0), shape.at(1), problem.subspace.rank, quantization.layout)) {
+      return optimize_on_blocks(problem, schedule, order, settings.num_iter);
     }
   }
   return optimize_dense(problem, settings, schedule, order);
@@ -158,8 +187,8 @@ RoundingResult LearnedRounding::optimize(const OptimizeRequest& request) {
       singular_subspace(backend, request.weight, settings_.rank, rank, request.seed);
   Projector projector(backend, subspace, rows, cols);
   const DeviceTensor start_error = projected_error(request, projector, start, rank);
-  const Problem problem{request, subspace, projector, start_error, norm(backend, start_error),
-                        absmax};
+  const Problem problem{
+      request, subspace, projector, start, start_error, norm(backend, start_error), absmax};
 
   Schedule schedule(settings_.schedule, schedule_rules(settings_.method, quantization), rows, cols);
   const LoopOrder order = loop_order(settings_.method, request.reference_compat);

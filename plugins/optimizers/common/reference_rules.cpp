@@ -4,14 +4,10 @@
 #include <span>
 #include <vector>
 
+#include "host_values.hpp"
+
 namespace lrq::optimizers {
 namespace {
-
-std::vector<float> download_cells(Backend& backend, const DeviceTensor& cells) {
-  std::vector<float> values(static_cast<std::size_t>(cells.elements()));
-  backend.download(cells, std::as_writable_bytes(std::span(values)));
-  return values;
-}
 
 DeviceTensor upload_cells(Backend& backend, const std::vector<float>& values, const Shape& shape) {
   return backend.upload(TensorView{DType::F32, shape, std::as_bytes(std::span(values))});
@@ -34,7 +30,7 @@ DeviceTensor descent_weights(Backend& backend, const LayerQuantization& quantiza
   }
   // Every cell covers as many elements (rows, or whole tiles), so the mean over the weight is the
   // mean over the cells.
-  std::vector<float> weights = download_cells(backend, quantization.scale);
+  std::vector<float> weights = download_floats(backend, quantization.scale);
   double mean_square = 0.0;
   for (float scale : weights)
     mean_square += static_cast<double>(scale) * scale;

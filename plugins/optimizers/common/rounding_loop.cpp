@@ -7,7 +7,10 @@ LoopOutcome run_loop(LoopState& state, Schedule& schedule, const LoopOrder& orde
   for (std::int64_t i = 0; i < num_iter; ++i) {
     const double loss = state.loss();
     const bool improved = schedule.observe(loss);
-    if (improved && !order.remember_after_step) state.remember_best();
+    if (improved && !order.remember_after_step) {
+      state.remember_best();
+      if (state.settled()) return {i + 1, std::string(kSettledStop)};
+    }
     if (order.step_first) {
       state.step(schedule.lr());
       if (improved && order.remember_after_step) state.remember_best();

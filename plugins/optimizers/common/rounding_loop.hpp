@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "schedule.hpp"
 
@@ -18,6 +19,9 @@ class LoopState {
   virtual void remember_best() = 0;
   // One step with learning rate `lr` from the parameters whose loss() was last computed.
   virtual void step(double lr) = 0;
+  // Whether no later iteration can change how the remembered parameters round (asked right
+  // after remember_best()); then the loop stops with them.
+  virtual bool settled() { return false; }
 };
 
 struct LoopOrder {
@@ -27,6 +31,10 @@ struct LoopOrder {
   // The reference's adamw/radam record the parameters after the step as "best" (a defect).
   bool remember_after_step = false;
 };
+
+// The stop reason when LoopState::settled() ends the loop.
+inline constexpr std::string_view kSettledStop =
+    "rounding settled: no later iteration can change a code";
 
 struct LoopOutcome {
   std::int64_t iterations = 0;  // loss evaluations, the stopping one included

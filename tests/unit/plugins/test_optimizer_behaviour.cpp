@@ -1,6 +1,7 @@
 // original, adamw and radam as a conversion uses them: original's k-space paths agree with the
-// general loop, learned rounding beats round-to-nearest where it should, results are
-// reproducible, and the special cases (all-zero weight, num_iter 0, the rank rule) hold.
+// general loop and with each other, original stops once no code can change, learned rounding beats
+// round-to-nearest where it should, results are reproducible, and the special cases (all-zero
+// weight, num_iter 0, the rank rule) hold.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -80,6 +81,51 @@ std::vector<float> rtn_values(Backend& backend, const Layer& layer) {
   return download_floats(backend, backend.quantize(layer.weight, q.multiplier, q.layout, q.grid));
 }
 
+// (g_rc + noise * N(0, 1)) * band_scale[r / tile], g_rc drawn from `grid_values`, and one
+// element of every row at +-`peak` (without noise), spread over the column tiles as
+// with_band_peaks does: every row and every [tile, tile] block then has the scale of its band, and
+// round-to-nearest gives g wherever the noise stays below half the grid's step there.
+std::vector<float> near_grid_weight(std::int64_t rows, std::int64_t cols, std::int64_t tile,
+                                    const std::vector<double>& band_scales,
+                                    const std::vector<double>& grid_values, double peak,
+                                    double noise, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> w(static_cast<std::size_t>(rows * cols));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const double scale = band_scales.at(static_cast<std::size_t>(r / tile));
+    const std::int64_t peak_column = (r % (cols / tile)) * tile + (r * 7) % tile;
+    for (std::int64_t c = 0; c < cols; ++c) {
+      const auto pick = static_cast<std::size_t>(rng.uniform() * grid_values.size());
+      const double sign = rng.uniform() < 0.5 ? -1.0 : 1.0;
+      const double value = c == peak_column ? (r % 2 == 0 ? peak : -peak)
+                                            : sign * grid_values.at(pick) + noise * rng.normal();
+      w[r * cols + c] = static_cast<float>(value * scale);
+    }
+  }
+  return w;
+}
+
+std::vector<double> integers_up_to(int largest) {
+  std::vector<double> values;
+  for (int value = 0; value <= largest; ++value)
+    values.push_back(value);
+  return values;
+}
+
+// e4m3 normals m 2^j (m in 8..15) from 2^-6 to 240: their half steps are at least 2^-10.
+std::vector<double> e4m3_normals() {
+  std::vector<double> values;
+  for (int j = -9; j <= 4; ++j) {
+    for (int m = 8; m <= 15; ++m)
+      values.push_back(std::ldexp(m, j));
+  }
+  return values;
+}
+
+bool settled(const RoundingResult& result) {
+  return result.stop_reason.find("rounding settled") != std::string::npos;
+}
+
 class OptimizerBehaviour : public ::testing::Test {
  protected:
   std::unique_ptr<Backend> backend_ = make_backend("cpu");
@@ -142,40 +188,113 @@ OptionTexts blocks_of(std::int64_t tile) {
   return {{"scale", "block"}, {"block_size", std::to_string(tile)}};
 }
 
-// The line (one scale per tensor) against the general loop (per-block scales, all equal).
-TEST_F(OptimizerBehaviour, LinePathEqualsGeneralLoop) {
-  const std::int64_t rows = 128;
-  const std::int64_t cols = 192;
+// The line (one scale per tensor) against the general loop and the tiled path (per-block scales,
+// all equal): k = 128 is at least 2/3 of 192, below 2/3 of 320, with row tiles for 128 x 320 and
+// column tiles for 320 x 128.
+TEST_F(OptimizerBehaviour, LinePathEqualsGeneralLoopAndTiledPath) {
   const std::int64_t tile = 64;
-  const std::vector<float> weight =
-      with_band_peaks(low_rank_weight(rows, cols, 3), rows, cols, tile, {1.5, 1.5});
-  for (const Setting& setting : {Setting{"fp8", false}, Setting{"int8_block", true}}) {
-    SCOPED_TRACE(setting.format + (setting.reference_compat ? " compat" : ""));
-    const Layer tensor =
-        prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "tensor"}});
-    const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
-    expect_same_rounding(*backend_, tensor, blocks, frobenius(weight), setting.reference_compat);
+  for (const auto& [rows, cols] :
+       std::vector<std::pair<std::int64_t, std::int64_t>>{{128, 192}, {128, 320}, {320, 128}}) {
+    const std::vector<float> weight =
+        with_band_peaks(low_rank_weight(rows, cols, 3), rows, cols, tile,
+                        std::vector<double>(static_cast<std::size_t>(rows / tile), 1.5));
+    for (const Setting& setting : {Setting{"fp8", false}, Setting{"int8_block", true}}) {
+      SCOPED_TRACE(std::to_string(rows) + "x" + std::to_string(cols) + " " + setting.format +
+                   (setting.reference_compat ? " compat" : ""));
+      const Layer tensor =
+          prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "tensor"}});
+      const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
+      expect_same_rounding(*backend_, tensor, blocks, frobenius(weight), setting.reference_compat);
+    }
   }
 }
 
-// The per-row path (the line for the reference's fp8) against the general loop, on per-block
-// scales equal to the per-row ones, which differ from band to band. fp8 with corrected steps is
-// left to OptimizerMath's smaller subspaces: over a full-rank one its many-dimensional path
-// amplifies float rounding in either loop until a few of its fine grid's values differ.
-TEST_F(OptimizerBehaviour, RowPathEqualsGeneralLoop) {
+// The per-row path (the line for the reference's fp8) against the tiled path (256 x 128: k = 128
+// below 2/3 of 256) and the general loop (192 x 128), on per-block scales equal to the per-row
+// ones, which differ from band to band. fp8 with corrected steps is left to OptimizerMath's
+// smaller subspaces: over a full-rank one its many-dimensional path amplifies float rounding in
+// either loop until a few of its fine grid's values differ.
+TEST_F(OptimizerBehaviour, RowPathEqualsTiledPathAndGeneralLoop) {
+  const std::int64_t cols = 128;
+  const std::int64_t tile = 64;
+  const std::vector<double> peaks = {1.5, 4.0, 2.5, 1.2};
+  for (const std::int64_t rows : {256, 192}) {
+    const std::vector<float> weight =
+        with_band_peaks(low_rank_weight(rows, cols, 4), rows, cols, tile,
+                        std::vector<double>(peaks.begin(), peaks.begin() + rows / tile));
+    for (const Setting& setting :
+         {Setting{"fp8", true}, Setting{"int8_block", false}, Setting{"int8_block", true}}) {
+      SCOPED_TRACE(std::to_string(rows) + " rows " + setting.format +
+                   (setting.reference_compat ? " compat" : ""));
+      const Layer per_row =
+          prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "row"}});
+      const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
+      expect_same_rounding(*backend_, per_row, blocks, frobenius(weight), setting.reference_compat);
+    }
+  }
+}
+
+// A weight this close to the int8 grid cannot move a code even with the largest offsets the loop
+// may still reach from round-to-nearest: original stops at its first iteration with round-to-
+// nearest, on the tiled path (k < 2/3 of the longer side) and on the general loop alike.
+TEST_F(OptimizerBehaviour, OriginalStopsAtOnceWhenNoCodeCanChange) {
+  for (const std::int64_t cols : {256, 128}) {
+    SCOPED_TRACE(cols);
+    const std::int64_t rows = 128;
+    const std::vector<float> weight =
+        near_grid_weight(rows, cols, 64, {1e-3, 2e-3}, integers_up_to(120), 127.0, 1e-4, 21);
+    const Layer layer = prepare(*backend_, weight, rows, cols, "int8_block", blocks_of(64));
+    const RoundingResult result = run(*backend_, layer, "original", {});
+    EXPECT_TRUE(settled(result)) << result.stop_reason;
+    EXPECT_EQ(result.iterations, 1);
+    EXPECT_EQ(download_floats(*backend_, result.grid_values), rtn_values(*backend_, layer));
+    EXPECT_EQ(result.projected_error, result.projected_error_rtn);
+  }
+}
+
+// Farther from the grid, the loop has to converge before the offsets it can still reach are
+// known to round to nearest. It then stops early with exactly what the full loop writes: the
+// per-row path (which runs every iteration) on the same problem, with per-block scales equal to
+// the per-row ones.
+TEST_F(OptimizerBehaviour, OriginalStopsWithTheFullLoopsRoundingOnceSettled) {
   const std::int64_t rows = 256;
   const std::int64_t cols = 128;
   const std::int64_t tile = 64;
+  const std::vector<float> weight = near_grid_weight(rows, cols, tile, {1e-3, 3e-3, 2e-3, 1.5e-3},
+                                                     integers_up_to(120), 127.0, 0.05, 22);
+  const Layer per_row = prepare(*backend_, weight, rows, cols, "int8_block", {{"scale", "row"}});
+  const Layer blocks = prepare(*backend_, weight, rows, cols, "int8_block", blocks_of(tile));
+  const RoundingResult full = run(*backend_, per_row, "original", {});
+  const RoundingResult early = run(*backend_, blocks, "original", {});
+  EXPECT_FALSE(settled(full)) << full.stop_reason;
+  EXPECT_TRUE(settled(early)) << early.stop_reason;
+  EXPECT_GT(early.iterations, 1);
+  EXPECT_LT(early.iterations, full.iterations);
+  const std::vector<float> rtn = rtn_values(*backend_, blocks);
+  EXPECT_EQ(download_floats(*backend_, full.grid_values), rtn);
+  EXPECT_EQ(download_floats(*backend_, early.grid_values), rtn);
+}
+
+// Where learned rounding moves codes, the loop never settles on round-to-nearest.
+TEST_F(OptimizerBehaviour, OriginalRunsOnWhileCodesCanChange) {
+  const Layer layer =
+      prepare(*backend_, low_rank_weight(128, 256, 5), 128, 256, "int8_block", blocks_of(64));
+  const RoundingResult result = run(*backend_, layer, "original", {});
+  EXPECT_FALSE(settled(result)) << result.stop_reason;
+  EXPECT_NE(download_floats(*backend_, result.grid_values), rtn_values(*backend_, layer));
+}
+
+// A minifloat grid's finest step near zero bounds how far offsets may move: noise that could not
+// move an int8 code settles nothing on fp8's grid.
+TEST_F(OptimizerBehaviour, MinifloatGridsSettleOnTheirFinestStep) {
+  const std::int64_t rows = 128;
+  const std::int64_t cols = 256;
   const std::vector<float> weight =
-      with_band_peaks(low_rank_weight(rows, cols, 4), rows, cols, tile, {1.5, 4.0, 2.5, 1.2});
-  for (const Setting& setting :
-       {Setting{"fp8", true}, Setting{"int8_block", false}, Setting{"int8_block", true}}) {
-    SCOPED_TRACE(setting.format + (setting.reference_compat ? " compat" : ""));
-    const Layer per_row =
-        prepare(*backend_, weight, rows, cols, setting.format, {{"scale", "row"}});
-    const Layer blocks = prepare(*backend_, weight, rows, cols, setting.format, blocks_of(tile));
-    expect_same_rounding(*backend_, per_row, blocks, frobenius(weight), setting.reference_compat);
-  }
+      near_grid_weight(rows, cols, 64, {1e-3, 2e-3}, e4m3_normals(), 448.0, 1e-5, 23);
+  const Layer layer = prepare(*backend_, weight, rows, cols, "fp8", blocks_of(64));
+  const RoundingResult result = run(*backend_, layer, "original", {{"num_iter", "3"}});
+  EXPECT_FALSE(settled(result)) << result.stop_reason;
+  EXPECT_EQ(result.iterations, 3);
 }
 
 // Learned rounding lowers the error inside the subspace it optimizes, with the reference's
