@@ -56,6 +56,21 @@ struct Layer {
         quantization(format->prepare(*backend, info, weight)) {}
 };
 
+// What every loop starts from: the weight's top-k subspace, its projector and the projected
+// weight as the start error.
+struct LoopStart {
+  lrq::optimizers::Subspace subspace;
+  lrq::optimizers::Projector projector;
+  DeviceTensor error;
+
+  LoopStart(Layer& layer, std::int64_t rank)
+      : subspace(lrq::optimizers::singular_subspace(*layer.backend, layer.weight, {}, rank, 1)),
+        projector(*layer.backend, subspace, layer.weight.shape[0], layer.weight.shape[1]),
+        error(layer.backend->zeros({rank, rank})) {
+    projector.project(1.0f, layer.weight, 0.0f, error);
+  }
+};
+
 // Arguments: rows, cols, k; 0 = original with int8 block scales, 1 = adamw with fp8.
 void GeneralLoopIteration(benchmark::State& state) {
   const std::int64_t rows = state.range(0);
@@ -64,12 +79,7 @@ void GeneralLoopIteration(benchmark::State& state) {
   const bool adam = state.range(3) != 0;
   Layer layer(rows, cols, adam ? "fp8" : "int8_block");
   lrq::Backend& backend = *layer.backend;
-  const lrq::optimizers::RankSettings rank_settings;
-  const lrq::optimizers::Subspace subspace =
-      lrq::optimizers::singular_subspace(backend, layer.weight, rank_settings, rank, 1);
-  lrq::optimizers::Projector projector(backend, subspace, rows, cols);
-  DeviceTensor start_error = backend.zeros({rank, rank});
-  projector.project(1.0f, layer.weight, 0.0f, start_error);
+  LoopStart start(layer, rank);
   std::unique_ptr<lrq::optimizers::UpdateRule> rule;
   if (adam) {
     rule = std::make_unique<lrq::optimizers::MomentRule>(backend, lrq::optimizers::Method::adamw,
@@ -79,7 +89,7 @@ void GeneralLoopIteration(benchmark::State& state) {
     rule = std::make_unique<lrq::optimizers::DescentRule>(backend, layer.quantization.multiplier,
                                                           layer.quantization.layout);
   }
-  lrq::optimizers::DenseState loop(backend, projector, layer.quantization, start_error, *rule,
+  lrq::optimizers::DenseState loop(backend, start.projector, layer.quantization, start.error, *rule,
                                    layer.weight.shape);
   for (auto _ : state) {
     benchmark::DoNotOptimize(loop.loss());
@@ -99,19 +109,14 @@ void TiledLoopIteration(benchmark::State& state) {
   const std::int64_t rank = state.range(2);
   Layer layer(rows, cols, "int8_block");
   lrq::Backend& backend = *layer.backend;
-  const lrq::optimizers::RankSettings rank_settings;
-  const lrq::optimizers::Subspace subspace =
-      lrq::optimizers::singular_subspace(backend, layer.weight, rank_settings, rank, 1);
-  lrq::optimizers::Projector projector(backend, subspace, rows, cols);
-  DeviceTensor start_error = backend.zeros({rank, rank});
-  projector.project(1.0f, layer.weight, 0.0f, start_error);
+  LoopStart start(layer, rank);
   const DeviceTensor& weights = layer.quantization.multiplier;
-  const DeviceTensor start = backend.zeros(layer.weight.shape);
-  lrq::optimizers::SettledRounding settlement(backend, subspace, layer.quantization, weights, start,
-                                              1.0);
+  const DeviceTensor rounding_start = backend.zeros(layer.weight.shape);
+  lrq::optimizers::SettledRounding settlement(backend, start.subspace, layer.quantization, weights,
+                                              rounding_start, 1.0);
   std::vector<float> factors(static_cast<std::size_t>(weights.elements()), 1.0f);
-  lrq::optimizers::BlockState loop(backend, subspace, layer.quantization.layout, factors,
-                                   start_error, settlement, [&](const DeviceTensor&) {
+  lrq::optimizers::BlockState loop(backend, start.subspace, layer.quantization.layout, factors,
+                                   start.error, settlement, [&](const DeviceTensor&) {
                                      return backend.zeros({1, 1});
                                    });
   for (auto _ : state) {

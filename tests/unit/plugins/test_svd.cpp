@@ -78,36 +78,32 @@ TEST_P(TruncatedSvdTest, RandomizedSvdRecoversAnExactlyLowRankMatrix) {
   }
 }
 
-TEST_P(TruncatedSvdTest, RandomizedSvdFindsTheDominantSubspaceUnderNoise) {
+// The top k of low_rank_plus_noise(rows, cols, rank, decay, noise, seed), tall and wide: the best
+// rank-k approximation leaves the tail; the randomized one may leave little more.
+void expect_dominant_subspace(Backend& backend, std::int64_t rank, double decay, double noise,
+                              std::uint64_t seed, std::int64_t k) {
   for (const auto& [rows, cols] : {std::pair{240, 160}, std::pair{160, 240}}) {
-    const Matrix matrix{rows, cols, low_rank_plus_noise(rows, cols, 12, 0.8, 1e-3, 22)};
-    const std::int64_t k = 8;
-    const TruncatedSvd svd = randomized_svd(
-        backend(), upload_floats(backend(), matrix.values, {rows, cols}), with_rank(k));
+    const Matrix matrix{rows, cols, low_rank_plus_noise(rows, cols, rank, decay, noise, seed)};
+    const TruncatedSvd svd =
+        randomized_svd(backend, upload_floats(backend, matrix.values, {rows, cols}), with_rank(k));
     SCOPED_TRACE(std::to_string(rows) + "x" + std::to_string(cols));
     const double norm = frobenius_norm(HostMatrix(matrix.values, rows, cols));
-    // The best rank-k approximation leaves the tail; the randomized one may leave little more.
-    expect_truncated_svd(backend(), matrix, svd, k,
+    expect_truncated_svd(backend, matrix, svd, k,
                          {1e-5, 1e-4, 1.0001 * tail_norm(matrix, k) / norm + 1e-5});
   }
+}
+
+TEST_P(TruncatedSvdTest, RandomizedSvdFindsTheDominantSubspaceUnderNoise) {
+  expect_dominant_subspace(backend(), 12, 0.8, 1e-3, 22, 8);
 }
 
 // Singular values falling by 0.7 each: the range finder's first sample is conditioned far beyond
 // what one Cholesky QR pass orthonormalizes in F32, so its bases go through the shifted pass. The
 // Gram matrix of the projected weight squares its condition number, so the smallest kept singular
-// vectors carry errors near u (s_1 / s_k)^2 (1.7e-5 of the norm on an H100): the subspace bound is
-// 1e-4 here.
+// vectors carry errors near u (s_1 / s_k)^2 (1.7e-5 of the norm on an H100), within the subspace
+// bound of 1e-4.
 TEST_P(TruncatedSvdTest, RandomizedSvdHandlesAFastDecayingSpectrum) {
-  for (const auto& [rows, cols] : {std::pair{240, 160}, std::pair{160, 240}}) {
-    const Matrix matrix{rows, cols, low_rank_plus_noise(rows, cols, 60, 0.7, 0.0, 26)};
-    const std::int64_t k = 12;
-    const TruncatedSvd svd = randomized_svd(
-        backend(), upload_floats(backend(), matrix.values, {rows, cols}), with_rank(k));
-    SCOPED_TRACE(std::to_string(rows) + "x" + std::to_string(cols));
-    const double norm = frobenius_norm(HostMatrix(matrix.values, rows, cols));
-    expect_truncated_svd(backend(), matrix, svd, k,
-                         {1e-5, 1e-4, 1.0001 * tail_norm(matrix, k) / norm + 1e-5});
-  }
+  expect_dominant_subspace(backend(), 60, 0.7, 0.0, 26, 12);
 }
 
 TEST_P(TruncatedSvdTest, ExactSvdMatchesTheJacobiReference) {
