@@ -70,6 +70,10 @@ DeviceTensor transposed(Backend& backend, const DeviceTensor& a, MatrixDims dims
   return upload_matrix(backend, swapped, dims.cols, dims.rows);
 }
 
+Transpose flipped(Transpose transpose) {
+  return transpose == Transpose::yes ? Transpose::no : Transpose::yes;
+}
+
 // For p = op(x) [y, q]: W_k, the eigenvectors of pᵀp = W Λ Wᵀ with the k largest eigenvalues,
 // and p W_k = image.q r, whose columns are orthogonal with norms s (so r ~ diag(s)): p's top k
 // singular triplets are (image.q, s, W_k).
@@ -79,8 +83,7 @@ struct TopPairs {
 };
 
 TopPairs top_pairs(Backend& backend, const DeviceTensor& x, Transpose transpose, std::int64_t k) {
-  const Transpose other = transpose == Transpose::yes ? Transpose::no : Transpose::yes;
-  const DeviceTensor gram = product(backend, x, other, x, transpose);
+  const DeviceTensor gram = product(backend, x, flipped(transpose), x, transpose);
   const std::int64_t q = gram.shape[0];
   const SymmetricEigen eigen = backend.symmetric_eigen(gram);
   std::vector<std::int64_t> top(static_cast<std::size_t>(k));
@@ -92,8 +95,12 @@ TopPairs top_pairs(Backend& backend, const DeviceTensor& x, Transpose transpose,
   return {std::move(leading), std::move(image)};
 }
 
-std::vector<float> singular_values(const OrthonormalBasis& image) {
-  return {image.diagonal.begin(), image.diagonal.end()};
+// a's triplets from those of op(a) = left diag(s) rightᵀ.
+TruncatedSvd oriented(Transpose op, DeviceTensor left, DeviceTensor right,
+                      const std::vector<double>& s) {
+  std::vector<float> values(s.begin(), s.end());
+  if (op == Transpose::no) return {std::move(left), std::move(right), std::move(values)};
+  return {std::move(right), std::move(left), std::move(values)};
 }
 
 }  // namespace
@@ -106,30 +113,27 @@ TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
     throw Error(ErrorCategory::internal,
                 "randomized_svd needs a non-negative oversample and power iteration count");
   }
-  const std::int64_t q = std::min(k + options.oversample, std::min(dims.rows, dims.cols));
-  if (q == std::min(dims.rows, dims.cols)) {
-    // The range finder would span everything: the smaller Gram matrix has the top k directly.
-    if (dims.rows >= dims.cols) {
-      TopPairs pairs = top_pairs(backend, a, Transpose::no, k);  // aᵀa: v
-      return {std::move(pairs.image.q), std::move(pairs.eigenvectors),
-              singular_values(pairs.image)};
-    }
-    TopPairs pairs = top_pairs(backend, a, Transpose::yes, k);  // a aᵀ: u
-    return {std::move(pairs.eigenvectors), std::move(pairs.image.q), singular_values(pairs.image)};
+  const std::int64_t short_side = std::min(dims.rows, dims.cols);
+  const std::int64_t q = std::min(k + options.oversample, short_side);
+  // Everything works on op(a), a or aᵀ, whichever is tall.
+  const Transpose op = dims.rows >= dims.cols ? Transpose::no : Transpose::yes;
+  if (q == short_side) {
+    // The range finder would span everything: op(a)ᵀop(a), the smaller Gram matrix, has the
+    // top k directly.
+    TopPairs pairs = top_pairs(backend, a, op, k);
+    return oriented(op, std::move(pairs.image.q), std::move(pairs.eigenvectors),
+                    pairs.image.diagonal);
   }
 
-  // The range finder runs on op(a), a or aᵀ, whichever is tall, so that the Gaussian test
-  // matrix drawn on the host has min(m, n) rows. Power iterations only need the range's span; the
-  // last basis is orthonormal to working precision, since the singular vectors are made from it.
-  const Transpose op = dims.rows >= dims.cols ? Transpose::no : Transpose::yes;
-  const Transpose op_transposed = op == Transpose::no ? Transpose::yes : Transpose::no;
-  const std::int64_t short_side = std::min(dims.rows, dims.cols);
+  // The Gaussian test matrix drawn on the host has min(m, n) rows. Power iterations only need the
+  // range's span; the last basis is orthonormal to working precision, since the singular vectors
+  // are made from it.
   DeviceTensor sample =
       product(backend, a, op, gaussian(backend, short_side, q, options.seed), Transpose::no);
   for (int iteration = 0; iteration < options.power_iterations; ++iteration) {
     const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::span).q;
     const DeviceTensor co_range =
-        orthonormal_basis(backend, product(backend, a, op_transposed, range, Transpose::no),
+        orthonormal_basis(backend, product(backend, a, flipped(op), range, Transpose::no),
                           Orthonormality::span)
             .q;
     sample = product(backend, a, op, co_range, Transpose::no);
@@ -137,13 +141,10 @@ TruncatedSvd randomized_svd(Backend& backend, const DeviceTensor& a,
   const DeviceTensor range = orthonormal_basis(backend, sample, Orthonormality::exact).q;
   // op(a) ~ range b with b = rangeᵀ op(a), whose top k give op(a)'s left vectors range W_k and
   // its right vectors.
-  TopPairs pairs = top_pairs(backend, product(backend, a, op_transposed, range, Transpose::no),
-                             Transpose::no, k);
-  DeviceTensor left = product(backend, range, pairs.eigenvectors);
-  if (op == Transpose::no) {
-    return {std::move(left), std::move(pairs.image.q), singular_values(pairs.image)};
-  }
-  return {std::move(pairs.image.q), std::move(left), singular_values(pairs.image)};
+  TopPairs pairs =
+      top_pairs(backend, product(backend, a, flipped(op), range, Transpose::no), Transpose::no, k);
+  return oriented(op, product(backend, range, pairs.eigenvectors), std::move(pairs.image.q),
+                  pairs.image.diagonal);
 }
 
 TruncatedSvd exact_svd(Backend& backend, const DeviceTensor& a, std::int64_t rank) {
