@@ -6,7 +6,8 @@
 # tables go to $OUT/bench-<tag>-<workload>.txt, a short summary per case to standard output.
 # Usage (repository root): scripts/gpu-bench.sh BUILD_DIR TAG [WORKLOAD] [REPEAT] [CASE...]
 #   CASE: fp8-original, int8-original, fp8-rtn (default: these three) or fp8-gptq; BACKENDS (environment)
-#   overrides the backends, default cuda,cublaslt.
+#   overrides the backends, default cuda,cublaslt; SETS (environment) adds `--set` values to every
+#   case, e.g. SETS=backend.devices=0,0 for two workers on one GPU.
 set -euo pipefail
 build=$1
 tag=$2
@@ -15,6 +16,8 @@ repeat=${4:-3}
 shift $(($# < 4 ? $# : 4))
 cases=("$@")
 [[ ${#cases[@]} -gt 0 ]] || cases=(fp8-original int8-original fp8-rtn)
+sets=()
+for set in ${SETS:-}; do sets+=(--set "$set"); done
 log=${OUT:-/tmp}/bench-$tag-$workload.txt
 work=${LRQ_BENCH_WORK:-/tmp/lrq-bench}
 for case in "${cases[@]}"; do
@@ -28,6 +31,6 @@ for case in "${cases[@]}"; do
   esac
   echo "== $tag $workload $case" | tee -a "$log"
   "$build/bin/lrq-host" bench "$workload" --work "$work" --repeat "$repeat" \
-    --backends "${BACKENDS:-cuda,cublaslt}" "${arguments[@]}" 2>&1 | tee -a "$log" |
+    --backends "${BACKENDS:-cuda,cublaslt}" "${arguments[@]}" "${sets[@]}" 2>&1 | tee -a "$log" |
     grep -E '^I/O floor|^ +(cuda|cpu|cublaslt)|wall time|x I/O floor|^    (svd|optimize|quantize|evaluate|write) |TFLOP|peak' || true
 done

@@ -14,23 +14,13 @@
 #include "models/synthetic_model.hpp"
 #include "pipeline/file_identity.hpp"
 #include "profile/io_floor.hpp"
+#include "recipe/comma_list.hpp"
 #include "recipe/suggest.hpp"
 
 namespace lrq::host {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find(',', start), text.size());
-    if (end > start) items.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return items;
-}
 
 // Whether `path` is this workload as `generate` wrote it (a finished file: it is renamed into
 // place only when complete).

@@ -88,7 +88,7 @@ void warn_where_learning_did_not_pay(const ConversionResult& result) {
 struct PlannedRun {
   Recipe recipe;
   PluginRegistry registry;
-  Created<Backend> backend;  // a dry run's is checked, not created: no object
+  ConfiguredBackend backend;  // a dry run's is checked, not created: no workers
   QuantizationRoutes routes;
   std::optional<Checkpoint> input;
   SelectedProfile profile;
@@ -141,10 +141,11 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
   const std::optional<std::string> profile_file =
       optional_value<std::string>(values, "profile-json");
   std::optional<ConversionProfiler> profiler;
-  if (values["profile"].as<bool>() || profile_file) profiler.emplace(*run.backend.object);
+  const std::vector<Backend*> workers = run.backend.worker_pointers();
+  if (values["profile"].as<bool>() || profile_file) profiler.emplace(workers);
   const ConversionResult result =
-      convert(*run.input, run.plan, profiler ? profiler->backend() : *run.backend.object, settings,
-              staged, progress.get());
+      convert(*run.input, run.plan, profiler ? profiler->backends() : workers, settings, staged,
+              progress.get());
   progress.reset();
   std::optional<ConversionProfile> profile;
   if (profiler) profile = profiler->profile(result.seconds);
@@ -152,13 +153,13 @@ int convert_planned(const PlannedRun& run, const po::variables_map& values, std:
     write_json_file(staged.stage(*profile_file), profile_document(*profile), "the profile");
   }
 
-  const BackendInfo backend = run.backend.object->info();
+  const BackendInfo backend = run.backend.first().info();
   RunSubject subject = subject_of(run);
   subject.output = result.output;
-  subject.plugins["backend"]["device"] = backend.device;
+  subject.plugins["backend"]["device"] = run.backend.device_text();
   const std::string format =
       recipe.format.name + ": " + run.routes.primary->format.object->description();
-  const std::string backend_text = backend.name + ": " + backend.device;
+  const std::string backend_text = backend.name + ": " + run.backend.device_text();
   std::optional<std::filesystem::path> report;
   if (recipe.report) {
     report = report_path(result.output);

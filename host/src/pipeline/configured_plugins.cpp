@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "pipeline/backend_devices.hpp"
 #include "pipeline/plugin_creation.hpp"
 
 namespace lrq::host {
@@ -29,19 +30,54 @@ void load_recipe_plugins(const Recipe& recipe,
   });
 }
 
-Created<Backend> configure_backend(const Recipe& recipe, const PluginRegistry& registry,
-                                   BackendUse use) {
-  const auto factory = registry.backend(recipe.backend.name);
-  if (use == BackendUse::not_needed) {
-    return check_from(factory, recipe.backend, PluginKind::backend, registry);
-  }
-  if (factory) {
-    if (const Availability availability = factory->probe(); !availability.available) {
-      throw Error(ErrorCategory::unsupported, section_origin(recipe.backend) +
-                                                  " is not available here: " + availability.reason);
+std::vector<Backend*> ConfiguredBackend::worker_pointers() const {
+  std::vector<Backend*> pointers;
+  for (const std::unique_ptr<Backend>& worker : workers)
+    pointers.push_back(worker.get());
+  return pointers;
+}
+
+std::string ConfiguredBackend::device_text() const {
+  if (workers.size() == 1) return first().info().device;
+  std::vector<std::string> distinct;
+  for (const std::unique_ptr<Backend>& worker : workers) {
+    std::string device = worker->info().device;
+    if (std::find(distinct.begin(), distinct.end(), device) == distinct.end()) {
+      distinct.push_back(std::move(device));
     }
   }
-  return create_from(factory, recipe.backend, PluginKind::backend, registry);
+  std::string text;
+  for (const std::string& device : distinct)
+    text += device + ", ";
+  return text + std::to_string(workers.size()) + " workers";
+}
+
+ConfiguredBackend configure_backend(const Recipe& recipe, const PluginRegistry& registry,
+                                    BackendUse use) {
+  const auto factory = registry.backend(recipe.backend.name);
+  if (!factory) fail_missing(recipe.backend, PluginKind::backend, registry);
+  PluginSelection section = recipe.backend;
+  const OptionsSchema schema = factory->schema();
+  ConfiguredBackend configured;
+  configured.devices = take_devices(section, schema);
+  Created<Backend> checked = check_from(factory, section, PluginKind::backend, registry);
+  configured.options = std::move(checked.options);
+  configured.label =
+      plugin_label(section.name, configured.options, schema, devices_setting(configured.devices));
+  if (use == BackendUse::not_needed) return configured;
+  if (const Availability availability = factory->probe(); !availability.available) {
+    throw Error(ErrorCategory::unsupported,
+                section_origin(section) + " is not available here: " + availability.reason);
+  }
+  if (configured.devices.empty()) {
+    configured.workers.push_back(
+        create_from(factory, section, PluginKind::backend, registry).object);
+  }
+  for (const std::int64_t device : configured.devices) {
+    configured.workers.push_back(
+        create_from(factory, on_device(section, device), PluginKind::backend, registry).object);
+  }
+  return configured;
 }
 
 }  // namespace lrq::host

@@ -2,6 +2,7 @@
 // are configured by quantization_routes.hpp, the model profile by profile_selection.hpp.)
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -22,11 +23,26 @@ void load_recipe_plugins(const Recipe& recipe,
                          const std::vector<std::filesystem::path>& directories,
                          PluginRegistry& registry);
 
+// The recipe's backend: one object, or one per entry of `backend.devices` (backend_devices.hpp),
+// each a worker of the conversion.
+struct ConfiguredBackend {
+  std::vector<std::unique_ptr<Backend>> workers;  // empty when only checked
+  Options options;                                // complete, `devices` not among them
+  std::string label;                  // "cuda(tf32=true, devices=0,1)"; see plugin_label
+  std::vector<std::int64_t> devices;  // as listed; empty when the recipe lists none
+
+  Backend& first() const { return *workers.front(); }
+  std::vector<Backend*> worker_pointers() const;
+  // The first worker's device; with several workers, each distinct device and their number:
+  // "NVIDIA H100 80GB HBM3 (device 0), 2 workers".
+  std::string device_text() const;
+};
+
 // The backend with its complete options and label. Not needed: its plugin and options are checked,
-// and it is neither probed nor created (the object is empty). Throws lrq::Error naming the recipe
-// location: recipe (unknown plugin or option), plugin (the plugin file was rejected; the reason is
-// included) or unsupported (not available here).
-Created<Backend> configure_backend(const Recipe& recipe, const PluginRegistry& registry,
-                                   BackendUse use = BackendUse::needed);
+// and it is neither probed nor created (no workers). Throws lrq::Error naming the recipe location:
+// recipe (unknown plugin or option, a wrong `devices`), plugin (the plugin file was rejected; the
+// reason is included) or unsupported (not available here).
+ConfiguredBackend configure_backend(const Recipe& recipe, const PluginRegistry& registry,
+                                    BackendUse use = BackendUse::needed);
 
 }  // namespace lrq::host

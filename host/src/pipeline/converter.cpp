@@ -1,20 +1,18 @@
 #include "pipeline/converter.hpp"
 
-#include <array>
 #include <chrono>
-#include <cstdio>
+#include <memory>
 #include <optional>
 #include <set>
 
 #include "lrq/error.hpp"
 #include "lrq/log.hpp"
 #include "lrq/quoted.hpp"
-#include "pipeline/layer_conversion.hpp"
+#include "pipeline/layer_workers.hpp"
 #include "pipeline/output_files.hpp"
 #include "pipeline/output_writer.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/quantization_metadata.hpp"
-#include "pipeline/weight_feed.hpp"
 
 namespace lrq::host {
 namespace {
@@ -51,29 +49,16 @@ std::uint64_t weight_bytes(const std::vector<const TensorPlan*>& layers) {
   return bytes;
 }
 
-// "converted double_blocks.0.img_mlp.0.weight [1024, 256] with fp8(scale=tensor) / rtn in 0.012 s"
-std::string describe(const TensorInfo& weight, const LayerOutcome& layer) {
-  std::array<char, 32> seconds{};
-  std::snprintf(seconds.data(), seconds.size(), "%.3f", layer.seconds);
-  return "converted " + escaped(weight.name) + " " + shape_to_string(weight.shape) + " with " +
-         layer.format_label + " / " + layer.optimizer_label + " in " + seconds.data() + " s";
-}
-
-// Goes through the tensors of the plan in order on the calling thread: converts each quantized
-// layer with the weight the feed brings, and hands the tensors on to the output writer, one batch
-// per layer. What a layer made for later positions waits in `pending_`.
+// Goes through the tensors of the plan in order on the calling thread: takes each quantized layer
+// from the layer source, and hands the tensors on to the output writer, one batch per layer. What a
+// layer made for later positions waits in `pending_`.
 class ConversionRun {
  public:
-  ConversionRun(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
-                const ConversionSettings& settings, WeightFeed& weights, OutputWriter& output,
+  ConversionRun(const ConversionPlan& plan, LayerSource& layers, OutputWriter& output,
                 const std::vector<const TensorPlan*>& order, ConversionProgress* progress)
-      : input_(input),
-        plan_(plan),
-        backend_(backend),
-        settings_(settings),
-        weights_(weights),
+      : plan_(plan),
+        layers_(layers),
         output_(output),
-        calibration_(backend, settings.seed, settings.calib_samples),
         layer_count_(order.size()),
         layer_bytes_total_(weight_bytes(order)),
         progress_(progress) {}
@@ -94,26 +79,16 @@ class ConversionRun {
 
  private:
   bool convert(const TensorPlan& layer) {
-    const Clock::time_point start = Clock::now();
     const TensorInfo& weight = layer.entry->info;
     if (progress_ != nullptr) {
       progress_->layer_started(
           {weight, converted_.size(), layer_count_, layer_bytes_before_, layer_bytes_total_});
     }
     layer_bytes_before_ += weight.bytes();
-    std::optional<FedWeight> fed = weights_.next();
-    if (!fed) return false;
-    if (fed->layer != &layer) {
-      throw Error(ErrorCategory::internal,
-                  "weights fed out of order: " + in_quotes(fed->layer->entry->info.name) + " for " +
-                      in_quotes(layer.entry->info.name));
-    }
-    ConvertedLayer converted =
-        convert_layer(input_, layer, std::move(*fed), backend_, settings_, calibration_);
-    converted.outcome.seconds = seconds_since(start);
-    if (log_enabled(LogLevel::debug)) log(LogLevel::debug, describe(weight, converted.outcome));
-    pending_.merge(converted.tensors);
-    converted_.emplace(&layer, std::move(converted.outcome));
+    std::optional<ConvertedLayer> converted = layers_.next(layer);
+    if (!converted) return false;
+    pending_.merge(converted->tensors);
+    converted_.emplace(&layer, std::move(converted->outcome));
     return true;
   }
 
@@ -129,13 +104,9 @@ class ConversionRun {
     return write;
   }
 
-  const Checkpoint& input_;
   const ConversionPlan& plan_;
-  Backend& backend_;
-  const ConversionSettings& settings_;
-  WeightFeed& weights_;
+  LayerSource& layers_;
   OutputWriter& output_;
-  CalibrationInputs calibration_;
   std::map<std::string, std::vector<std::byte>> pending_;
   std::map<const TensorPlan*, LayerOutcome> converted_;
   const std::size_t layer_count_;
@@ -144,17 +115,32 @@ class ConversionRun {
   ConversionProgress* progress_;
 };
 
-// Runs the conversion on this thread and the feed and writer on theirs (when streaming); the
-// first failure of any of them, after all have stopped.
+// One backend: the layers are converted on this thread. Several: by a worker per backend.
+std::unique_ptr<LayerSource> layer_source(const Checkpoint& input,
+                                          const std::vector<const TensorPlan*>& order,
+                                          std::span<Backend* const> backends,
+                                          const ConversionSettings& settings,
+                                          FirstFailure& failure) {
+  if (backends.empty()) throw Error(ErrorCategory::internal, "a conversion without a backend");
+  if (backends.size() == 1) {
+    return std::make_unique<LayerConverter>(input, order, *backends[0], settings, failure);
+  }
+  return std::make_unique<LayerWorkers>(input, order, backends, settings, failure);
+}
+
+// Runs the conversion on this thread and the feed, workers and writer on theirs (when
+// streaming); the first failure of any of them, after all have stopped.
 std::vector<LayerOutcome> convert_tensors(const Checkpoint& input, const ConversionPlan& plan,
-                                          Backend& backend, const ConversionSettings& settings,
-                                          OutputFiles& files, ConversionProgress* progress) {
+                                          std::span<Backend* const> backends,
+                                          const ConversionSettings& settings, OutputFiles& files,
+                                          ConversionProgress* progress) {
   FirstFailure failure;
   OutputWriter output(input, plan, files, progress, settings.streaming, failure);
   const std::vector<const TensorPlan*> order = conversion_order(plan);
-  WeightFeed weights(input, order, backend, settings.streaming, failure);
-  ConversionRun run(input, plan, backend, settings, weights, output, order, progress);
   try {
+    const std::unique_ptr<LayerSource> layers =
+        layer_source(input, order, backends, settings, failure);
+    ConversionRun run(plan, *layers, output, order, progress);
     if (run.run()) return output.finish();
   } catch (...) {
     failure.record(std::current_exception());
@@ -165,9 +151,9 @@ std::vector<LayerOutcome> convert_tensors(const Checkpoint& input, const Convers
 
 }  // namespace
 
-ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
-                         const ConversionSettings& settings, StagedFiles& staged,
-                         ConversionProgress* progress) {
+ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan,
+                         std::span<Backend* const> backends, const ConversionSettings& settings,
+                         StagedFiles& staged, ConversionProgress* progress) {
   const Clock::time_point start = Clock::now();
   const OutputMetadata metadata = output_metadata(input.metadata(), plan.quantized_layers(),
                                                   plan.outputs(), input.metadata_file());
@@ -177,7 +163,7 @@ ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Ba
   ConversionResult result;
   result.output = files.path();
   result.input_bytes = input.file_size();
-  result.layers = convert_tensors(input, plan, backend, settings, files, progress);
+  result.layers = convert_tensors(input, plan, backends, settings, files, progress);
   result.output_bytes = files.bytes();
   result.seconds = seconds_since(start);
   return result;

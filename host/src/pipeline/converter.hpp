@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -116,11 +117,12 @@ class ConversionProgress {
                            std::uint64_t bytes_done, std::uint64_t bytes_total) = 0;
 };
 
-// Each layer is quantized with the format and optimizer of its plan, on `backend`. The output
+// Each layer is quantized with the format and optimizer of its plan, on one of `backends` (more
+// than one: one worker each, layer_workers.hpp). The output
 // (output_files.hpp) is left staged in `staged`, whose commit point names it (output_commit_point):
 // the caller commits it with the rest of the run.
-ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan, Backend& backend,
-                         const ConversionSettings& settings, StagedFiles& staged,
-                         ConversionProgress* progress = nullptr);
+ConversionResult convert(const Checkpoint& input, const ConversionPlan& plan,
+                         std::span<Backend* const> backends, const ConversionSettings& settings,
+                         StagedFiles& staged, ConversionProgress* progress = nullptr);
 
 }  // namespace lrq::host

@@ -5,7 +5,7 @@
 namespace lrq::host {
 
 std::string plugin_label(const std::string& name, const Options& options,
-                         const OptionsSchema& schema) {
+                         const OptionsSchema& schema, const std::vector<std::string>& settings) {
   std::vector<std::string> changed;
   for (const OptionSpec& spec : schema.specs()) {
     const auto value = options.values().find(spec.name);
@@ -13,6 +13,7 @@ std::string plugin_label(const std::string& name, const Options& options,
       changed.push_back(spec.name + "=" + to_string(value->second));
     }
   }
+  changed.insert(changed.end(), settings.begin(), settings.end());
   return changed.empty() ? name : name + "(" + join(changed) + ")";
 }
 

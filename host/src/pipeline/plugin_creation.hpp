@@ -23,9 +23,10 @@ struct Created {
 };
 
 // "fp8(scale=row)": the plugin's name, and its options that differ from their defaults, in the
-// schema's order; the bare name when every option is at its default.
+// schema's order, then the host's `settings` ("devices=0,1"); the bare name when there are none.
 std::string plugin_label(const std::string& name, const Options& options,
-                         const OptionsSchema& schema);
+                         const OptionsSchema& schema,
+                         const std::vector<std::string>& settings = {});
 
 // "<location>: <section> '<name>'", the start of every error about the section.
 std::string section_origin(const PluginSelection& selection);

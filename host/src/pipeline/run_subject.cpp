@@ -43,20 +43,27 @@ Json overrides_json(const QuantizationRoutes& routes, const PluginRegistry& regi
   return overrides;
 }
 
+// With "devices" when the recipe lists them.
+Json backend_json(const std::string& name, const PluginRegistry& registry,
+                  const ConfiguredBackend& backend) {
+  Json json = configured_plugin_json(name, *registry.backend(name)->library(), backend.label,
+                                     backend.options);
+  if (!backend.devices.empty()) json["devices"] = backend.devices;
+  return json;
+}
+
 }  // namespace
 
 RunSubject run_subject(const Recipe& recipe, const PluginRegistry& registry,
                        const QuantizationRoutes& routes, const SelectedProfile& profile,
-                       const Created<Backend>& backend) {
+                       const ConfiguredBackend& backend) {
   const QuantizationRoute& primary = *routes.primary;
   const std::string& backend_name = recipe.backend.name;
-  Json plugins = {
-      {"format", format_json(primary.format, registry)},
-      {"optimizer", optimizer_json(primary.optimizer, registry)},
-      {"model", model_json(profile, registry)},
-      {"backend", configured_plugin_json(backend_name, *registry.backend(backend_name)->library(),
-                                         backend.label, backend.options)},
-      {"overrides", overrides_json(routes, registry)}};
+  Json plugins = {{"format", format_json(primary.format, registry)},
+                  {"optimizer", optimizer_json(primary.optimizer, registry)},
+                  {"model", model_json(profile, registry)},
+                  {"backend", backend_json(backend_name, registry, backend)},
+                  {"overrides", overrides_json(routes, registry)}};
   return {recipe.input, recipe.output, primary.format.name, primary.optimizer.name,
           profile.name, backend_name,  std::move(plugins)};
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lrq/backend.hpp"
+#include "pipeline/configured_plugins.hpp"
 #include "pipeline/json_document.hpp"
 #include "pipeline/plugin_creation.hpp"
 #include "pipeline/profile_selection.hpp"
@@ -24,14 +25,15 @@ struct RunSubject {
   std::string model;
   std::string backend;
   // {"format", "optimizer", "model", "backend", "overrides"}: configured_plugin_json of each; the
-  // model adds "auto", "score" and "reason" of its choice, and each override rule its "rule",
+  // model adds "auto", "score" and "reason" of its choice, the backend its "devices" where the
+  // recipe lists them, and each override rule its "rule",
   // "match", "skip" and its route's "format" and "optimizer" (null for a skip).
   Json plugins;
 };
 
 RunSubject run_subject(const Recipe& recipe, const PluginRegistry& registry,
                        const QuantizationRoutes& routes, const SelectedProfile& profile,
-                       const Created<Backend>& backend);
+                       const ConfiguredBackend& backend);
 
 // {"input", "output", "format", "optimizer", "model", "backend", "plugins"}; output null when
 // empty.

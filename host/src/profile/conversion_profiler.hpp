@@ -1,6 +1,10 @@
-// Profiling of one conversion: stage timing on, and the backend behind the profiling decorator.
+// Profiling of one conversion: stage timing on, and each backend behind the profiling decorator.
 // Make it before the conversion and read it after.
 #pragma once
+
+#include <memory>
+#include <span>
+#include <vector>
 
 #include "lrq/backend.hpp"
 #include "lrq/stages.hpp"
@@ -11,17 +15,19 @@ namespace lrq::host {
 
 class ConversionProfiler {
  public:
-  explicit ConversionProfiler(Backend& backend) : profiled_(backend) {}
+  explicit ConversionProfiler(std::span<Backend* const> backends);
 
-  // The backend the conversion must use.
-  Backend& backend() noexcept { return profiled_; }
+  // The backends the conversion must use, in the order given.
+  std::span<Backend* const> backends() const noexcept { return pointers_; }
 
-  // The totals so far, with the process's peak resident set and the backend's peak device memory.
+  // The totals so far, with the process's peak resident set and the backends' peak device memory
+  // (summed over the backends: each peak is its own, so the sum is an upper bound).
   ConversionProfile profile(double wall_seconds) const;
 
  private:
   StageProfiling stages_;
-  ProfilingBackend profiled_;
+  std::vector<std::unique_ptr<ProfilingBackend>> profiled_;
+  std::vector<Backend*> pointers_;
 };
 
 }  // namespace lrq::host

@@ -19,7 +19,8 @@ struct RawOption {
   std::optional<std::string> scalar;
   std::string non_scalar_kind;  // "a map", "a list" or "no value" when scalar is empty
   Location location;
-  bool quoted = false;  // written in quotes: a string, never a number or a boolean
+  bool quoted = false;             // written in quotes: a string, never a number or a boolean
+  std::vector<std::string> items = {};  // a list of scalars: their texts
 };
 
 struct PluginSelection {

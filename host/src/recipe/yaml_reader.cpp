@@ -1,5 +1,7 @@
 #include "recipe/yaml_reader.hpp"
 
+#include <algorithm>
+
 #include "lrq/error.hpp"
 
 namespace lrq::host {
@@ -49,8 +51,7 @@ std::string YamlReader::scalar(const YAML::Node& value, const std::string& key,
 }
 
 PluginSelection YamlReader::plugin_section(const YAML::Node& key, const YAML::Node& node,
-                                           const std::string& section,
-                                           const std::string& name_key,
+                                           const std::string& section, const std::string& name_key,
                                            const char* default_name) const {
   PluginSelection selection;
   selection.section = section;
@@ -74,6 +75,12 @@ PluginSelection YamlReader::plugin_section(const YAML::Node& key, const YAML::No
       selection.options.push_back({option, value.Scalar(), "", at(entry.first), is_quoted(value)});
     } else {
       selection.options.push_back({option, std::nullopt, kind_of(value), at(entry.first)});
+      if (value.IsSequence() && std::all_of(value.begin(), value.end(), [](const YAML::Node& item) {
+            return item.IsScalar();
+          })) {
+        for (const YAML::Node& item : value)
+          selection.options.back().items.push_back(item.Scalar());
+      }
     }
   }
   if (selection.name.empty() && default_name != nullptr) {

@@ -67,7 +67,8 @@ TEST(StageTiming, TheProfilingBackendCountsGemmFlopsInTheCurrentStage) {
   recipe.model = {"model", "generic", {"test", 0, 0}, {}};
   PluginRegistry registry;
   load_recipe_plugins(recipe, {LRQ_TEST_PLUGIN_DIRECTORY}, registry);
-  const std::unique_ptr<Backend> cpu = configure_backend(recipe, registry).object;
+  const std::unique_ptr<Backend> cpu =
+      std::move(configure_backend(recipe, registry).workers.front());
 
   const StageProfiling profiling;
   ProfilingBackend backend(*cpu);

@@ -1,5 +1,6 @@
-// The streaming converter (prefetch and writer threads) writes the same bytes and reports the same
-// layers as the conversion done on one thread, for learned rounding with bias correction.
+// The streaming converter (prefetch and writer threads), and the converter with several workers
+// (one backend each), write the same bytes and report the same layers as the conversion done on
+// one thread, for learned rounding with bias correction.
 #include <gtest/gtest.h>
 
 #include "lrq/safetensors.hpp"
@@ -20,7 +21,8 @@ class StreamingConversion : public ::testing::Test {
     write_synthetic_model(synthetic_model("tiny-flux"), DType::BF16, 0, model_);
   }
 
-  ConversionResult convert_with(bool streaming, const std::filesystem::path& output) {
+  ConversionResult convert_with(bool streaming, const std::filesystem::path& output,
+                                std::size_t workers = 1) {
     Recipe recipe =
         load_recipe(std::filesystem::path(LRQ_TEST_SOURCE_DIRECTORY) / "configs/original-fp8.yaml");
     RecipeOverrides overrides;
@@ -32,7 +34,12 @@ class StreamingConversion : public ::testing::Test {
     apply_overrides(recipe, overrides);
     PluginRegistry registry;
     load_recipe_plugins(recipe, {LRQ_TEST_PLUGIN_DIRECTORY}, registry);
-    const std::unique_ptr<Backend> backend = configure_backend(recipe, registry).object;
+    std::vector<std::unique_ptr<Backend>> backends;
+    std::vector<Backend*> pointers;
+    for (std::size_t i = 0; i < workers; ++i) {
+      backends.push_back(std::move(configure_backend(recipe, registry).workers.front()));
+      pointers.push_back(backends.back().get());
+    }
     const QuantizationRoutes routes = configure_routes(recipe, registry);
     const Checkpoint input(recipe.input);
     const SelectedProfile profile = select_profile(recipe, registry, model_index(input));
@@ -40,7 +47,7 @@ class StreamingConversion : public ::testing::Test {
     ConversionSettings settings{recipe.seed, recipe.reference_compat, true, 256};
     settings.streaming = streaming;
     StagedFiles staged(output);
-    ConversionResult result = convert(input, plan, *backend, settings, staged);
+    ConversionResult result = convert(input, plan, pointers, settings, staged);
     staged.commit();
     return result;
   }
@@ -49,10 +56,7 @@ class StreamingConversion : public ::testing::Test {
   const std::filesystem::path model_ = directory_.file("tiny-flux.safetensors");
 };
 
-TEST_F(StreamingConversion, WritesWhatTheSequentialConversionWrites) {
-  const ConversionResult sequential =
-      convert_with(false, directory_.file("sequential.safetensors"));
-  const ConversionResult streamed = convert_with(true, directory_.file("streamed.safetensors"));
+void expect_same_conversion(const ConversionResult& sequential, const ConversionResult& streamed) {
   EXPECT_EQ(test::read_file(sequential.output), test::read_file(streamed.output));
   ASSERT_EQ(sequential.layers.size(), streamed.layers.size());
   std::size_t corrected = 0;
@@ -70,6 +74,23 @@ TEST_F(StreamingConversion, WritesWhatTheSequentialConversionWrites) {
     corrected += b.bias_corrected ? 1 : 0;
   }
   EXPECT_GT(corrected, 0u);
+}
+
+TEST_F(StreamingConversion, WritesWhatTheSequentialConversionWrites) {
+  const ConversionResult sequential =
+      convert_with(false, directory_.file("sequential.safetensors"));
+  expect_same_conversion(sequential, convert_with(true, directory_.file("streamed.safetensors")));
+}
+
+// Two and three workers over tiny-flux's layers: shares of unequal length, each worker with layers
+// of several shapes, so hand-over order and per-worker calibration inputs both matter.
+TEST_F(StreamingConversion, WorkersWriteWhatTheSequentialConversionWrites) {
+  const ConversionResult sequential =
+      convert_with(false, directory_.file("sequential.safetensors"));
+  expect_same_conversion(sequential, convert_with(true, directory_.file("two.safetensors"), 2));
+  expect_same_conversion(sequential, convert_with(true, directory_.file("three.safetensors"), 3));
+  expect_same_conversion(sequential,
+                         convert_with(false, directory_.file("unstreamed.safetensors"), 2));
 }
 
 }  // namespace
