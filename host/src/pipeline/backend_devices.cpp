@@ -34,7 +34,7 @@ std::int64_t device_index(const std::string& text, const OptionSpec& device,
 std::vector<std::int64_t> take_devices(PluginSelection& backend, const OptionsSchema& schema) {
   const auto written =
       std::find_if(backend.options.begin(), backend.options.end(),
-                   [](const RawOption& option) { return option.key == "devices"; });
+                   [](const RawOption& option) { return option.key == kBackendDevicesKey; });
   if (written == backend.options.end()) return {};
   const RawOption devices = *written;
   backend.options.erase(written);

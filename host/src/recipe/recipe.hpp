@@ -19,7 +19,7 @@ struct RawOption {
   std::optional<std::string> scalar;
   std::string non_scalar_kind;  // "a map", "a list" or "no value" when scalar is empty
   Location location;
-  bool quoted = false;             // written in quotes: a string, never a number or a boolean
+  bool quoted = false;                  // written in quotes: a string, never a number or a boolean
   std::vector<std::string> items = {};  // a list of scalars: their texts
 };
 
@@ -32,6 +32,9 @@ struct PluginSelection {
   // Replaces the option of the same key, or adds it.
   void set(RawOption option);
 };
+
+// The backend section's host key that lists one device per worker (pipeline/backend_devices.hpp).
+inline constexpr const char* kBackendDevicesKey = "devices";
 
 // `model: {profile: auto}`, the default: the profile that recognises the input best.
 inline constexpr const char* kAutoProfile = "auto";

@@ -71,7 +71,11 @@ Json resolved_recipe_json(const Recipe& recipe, const PluginRegistry& registry) 
   json["model"] = section_json(recipe.model, registry.model_profile(recipe.model.name));
   for (const Setting& setting : model_host_settings())
     json["model"][setting.key] = setting_json(recipe, setting);
-  json["backend"] = section_json(recipe.backend, registry.backend(recipe.backend.name));
+  // Without `devices`: how many workers converted the layers does not change a byte of them.
+  PluginSelection backend = recipe.backend;
+  std::erase_if(backend.options,
+                [](const RawOption& option) { return option.key == kBackendDevicesKey; });
+  json["backend"] = section_json(backend, registry.backend(backend.name));
   json["overrides"] = overrides_json(recipe, registry);
   const CalibrationSettings& calibration = recipe.calibration;
   json["calibration"] = {

@@ -15,9 +15,9 @@ namespace lrq::host {
 // "overrides": [{"match", "skip"} or {"match", "format"?, "optimizer"?}], "calibration": {"stats",
 // "missing", "holdout"}, then seed, calib_samples, bias_correction, reference_compat, report,
 // overwrite}. Paths as the recipe holds them; an option of a plugin that is not loaded (the backend
-// of a dry run) as written, a string. A rule's format or optimizer is its effective one (inheriting
-// the top-level options for the same plugin). Throws lrq::Error (recipe) for an option the plugin's
-// schema refuses.
+// of a dry run) as written, a string; the backend without `devices`. A rule's format or optimizer
+// is its effective one (inheriting the top-level options for the same plugin). Throws lrq::Error
+// (recipe) for an option the plugin's schema refuses.
 nlohmann::ordered_json resolved_recipe_json(const Recipe& recipe, const PluginRegistry& registry);
 
 }  // namespace lrq::host
