@@ -3,12 +3,14 @@
 // one thread, for learned rounding with bias correction.
 #include <gtest/gtest.h>
 
+#include "lrq/error.hpp"
 #include "lrq/safetensors.hpp"
 #include "models/synthetic_model.hpp"
 #include "pipeline/configured_plugins.hpp"
 #include "pipeline/conversion_plan.hpp"
 #include "pipeline/converter.hpp"
 #include "recipe/overrides.hpp"
+#include "support/bad_layer_model.hpp"
 #include "support/raw_safetensors.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,10 +25,15 @@ class StreamingConversion : public ::testing::Test {
 
   ConversionResult convert_with(bool streaming, const std::filesystem::path& output,
                                 std::size_t workers = 1) {
+    return convert_model(model_, streaming, output, workers);
+  }
+
+  static ConversionResult convert_model(const std::filesystem::path& model, bool streaming,
+                                        const std::filesystem::path& output, std::size_t workers) {
     Recipe recipe =
         load_recipe(std::filesystem::path(LRQ_TEST_SOURCE_DIRECTORY) / "configs/original-fp8.yaml");
     RecipeOverrides overrides;
-    overrides.input = model_;
+    overrides.input = model;
     overrides.output = output;
     // Small enough to be quick; the point is the plumbing, with every stage in play.
     overrides.sets = {"optimizer.rank=8", "optimizer.num_iter=20",
@@ -91,6 +98,23 @@ TEST_F(StreamingConversion, WorkersWriteWhatTheSequentialConversionWrites) {
   expect_same_conversion(sequential, convert_with(true, directory_.file("three.safetensors"), 3));
   expect_same_conversion(sequential,
                          convert_with(false, directory_.file("unstreamed.safetensors"), 2));
+}
+
+// A layer that fails on one worker while the others are converting, uploading and waiting to hand
+// over: the run stops with that layer's error and nothing is committed.
+TEST_F(StreamingConversion, AWorkerThatFailsStopsTheRun) {
+  const auto model = test::model_with_a_bad_layer(directory_.file("bad.safetensors"), 12, 6);
+  for (const std::size_t workers : {2u, 3u}) {
+    const auto output = directory_.file("out-" + std::to_string(workers) + ".safetensors");
+    try {
+      convert_model(model, true, output, workers);
+      ADD_FAILURE() << workers << " workers converted a layer with a NaN";
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()),
+                "tensor 'blocks.6.proj.weight' contains NaN or infinite values");
+    }
+    EXPECT_FALSE(std::filesystem::exists(output));
+  }
 }
 
 }  // namespace
