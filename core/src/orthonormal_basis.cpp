@@ -60,7 +60,8 @@ std::optional<CholeskyPass> cholesky_pass(Backend& backend, const DeviceTensor& 
   for (float pivot : cholesky.diagonal) {
     if (!(std::isfinite(pivot) && pivot > 0.0f)) return std::nullopt;
   }
-  return CholeskyPass{backend.solve_lower_transposed(y, cholesky.factor),
+  const DeviceTensor inverse = backend.lower_triangular_inverse(cholesky.factor);
+  return CholeskyPass{product(backend, y, Transpose::no, inverse, Transpose::yes),
                       std::move(cholesky.factor), std::move(cholesky.diagonal)};
 }
 
