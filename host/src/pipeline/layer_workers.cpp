@@ -40,8 +40,13 @@ LayerWorkers::LayerWorkers(const Checkpoint& input, const std::vector<const Tens
     workers_.push_back(std::make_unique<Worker>(input, share_of(order, i, backends.size()),
                                                 *backends[i], settings, failure));
   }
-  for (const std::unique_ptr<Worker>& worker : workers_) {
-    threads_.emplace_back([this, &worker = *worker] { failure_.run([&] { worker.run(); }); });
+  try {
+    for (const std::unique_ptr<Worker>& worker : workers_) {
+      threads_.emplace_back([this, &worker = *worker] { failure_.run([&] { worker.run(); }); });
+    }
+  } catch (...) {
+    failure_.stop();  // the workers already started must not wait for a reader that never comes
+    throw;
   }
 }
 
