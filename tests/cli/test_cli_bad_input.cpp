@@ -179,5 +179,23 @@ TEST_F(CliBadInput, ARejectedPluginIsReportedWithItsReason) {
   EXPECT_TRUE(contains(err, "liblrq-format-wrong_abi.so: built for lrq ABI 99.0")) << err;
 }
 
+// A broken file named like the cpu backend in a user's plugin directory: the run goes on with the
+// installed cpu backend and warns about the rejected file once, not once per check.
+TEST_F(CliBadInput, ARejectedBackendBehindAnotherIsWarnedAboutOnce) {
+  const std::filesystem::path directory = file("plugins");
+  std::filesystem::create_directory(directory);
+  std::filesystem::copy_file(
+      std::filesystem::path(LRQ_TEST_FIXTURE_PLUGIN_DIRECTORY) / "liblrq-format-garbage.so",
+      directory / "liblrq-backend-cpu.so");
+  const HostRun run = convert(tiny_model(), file("out.safetensors"),
+                              {"--plugin-dir", directory.string(), "--optimizer", "rtn"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string warning = "backend 'cpu': using ";
+  const std::size_t first = run.err.find(warning);
+  ASSERT_NE(first, std::string::npos) << run.err;
+  EXPECT_TRUE(contains(run.err, "liblrq-backend-cpu.so")) << run.err;
+  EXPECT_EQ(run.err.find(warning, first + 1), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace lrq::test

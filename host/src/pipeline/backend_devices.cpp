@@ -61,12 +61,6 @@ std::vector<std::int64_t> take_devices(PluginSelection& backend, const OptionsSc
   return indices;
 }
 
-PluginSelection on_device(const PluginSelection& backend, std::int64_t device) {
-  PluginSelection selection = backend;
-  selection.set(RawOption{"device", std::to_string(device), "", backend.location});
-  return selection;
-}
-
 std::vector<std::string> devices_setting(const std::vector<std::int64_t>& devices) {
   if (devices.empty()) return {};
   std::string text = "devices=";

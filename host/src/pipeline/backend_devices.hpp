@@ -18,9 +18,6 @@ namespace lrq::host {
 // of a section that gives `device` as well.
 std::vector<std::int64_t> take_devices(PluginSelection& backend, const OptionsSchema& schema);
 
-// The section with its `device` option set to `device`.
-PluginSelection on_device(const PluginSelection& backend, std::int64_t device);
-
 // {"devices=0,1"} for the plugin's label; none for no devices.
 std::vector<std::string> devices_setting(const std::vector<std::int64_t>& devices);
 

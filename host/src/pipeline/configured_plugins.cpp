@@ -70,12 +70,12 @@ ConfiguredBackend configure_backend(const Recipe& recipe, const PluginRegistry& 
                 section_origin(section) + " is not available here: " + availability.reason);
   }
   if (configured.devices.empty()) {
-    configured.workers.push_back(
-        create_from(factory, section, PluginKind::backend, registry).object);
+    configured.workers.push_back(create_checked(*factory, section, configured.options));
   }
   for (const std::int64_t device : configured.devices) {
-    configured.workers.push_back(
-        create_from(factory, on_device(section, device), PluginKind::backend, registry).object);
+    Options on_device = configured.options;
+    on_device.set("device", device);
+    configured.workers.push_back(create_checked(*factory, section, on_device));
   }
   return configured;
 }

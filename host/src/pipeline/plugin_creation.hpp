@@ -58,19 +58,27 @@ auto check_from(const std::shared_ptr<const Factory>& factory, const PluginSelec
   return Created<Product>{nullptr, std::move(options), std::move(label)};
 }
 
+// The factory's object for options check_from gave; an option the plugin refuses is a recipe
+// error naming the section's location.
+template <class Factory>
+auto create_checked(const Factory& factory, const PluginSelection& selection,
+                    const Options& options) {
+  try {
+    return factory.create(options);
+  } catch (const Error& error) {
+    if (error.category() != ErrorCategory::recipe) throw;
+    throw Error(ErrorCategory::recipe, section_origin(selection) + ": " + error.what());
+  }
+}
+
 // Throws lrq::Error naming the section's location: recipe (unknown plugin or option, or an option
 // the plugin refuses) or plugin (the plugin file was rejected).
 template <class Factory>
 auto create_from(const std::shared_ptr<const Factory>& factory, const PluginSelection& selection,
                  PluginKind kind, const PluginRegistry& registry) {
   auto created = check_from(factory, selection, kind, registry);
-  try {
-    created.object = factory->create(created.options);
-    return created;
-  } catch (const Error& error) {
-    if (error.category() != ErrorCategory::recipe) throw;
-    throw Error(ErrorCategory::recipe, section_origin(selection) + ": " + error.what());
-  }
+  created.object = create_checked(*factory, selection, created.options);
+  return created;
 }
 
 }  // namespace lrq::host
