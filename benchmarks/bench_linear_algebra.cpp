@@ -217,6 +217,50 @@ void BackendSymmetricEigen(benchmark::State& state, BackendChoice choice) {
       });
 }
 
+// A Cholesky QR pass's last step on a [m, n] sample y with the factor l of its Gram matrix: q =
+// y l⁻ᵀ, by one triangular solve or by the triangular inverse and a product (m n² and
+// n³ / 3 + 2 m n² flops; the rate counts m n², the work the solve needs).
+template <typename Step>
+void time_cholesky_qr_step(benchmark::State& state, BackendChoice choice, Step step) {
+  guarded(state, [&] {
+    const auto backend = make_backend(state, choice);
+    if (!backend) return;
+    const std::int64_t m = state.range(0);
+    const std::int64_t n = state.range(1);
+    const lrq::DeviceTensor y = upload(*backend, uniform_matrix(m, n, 9));
+    lrq::DeviceTensor gram = backend->zeros({n, n});
+    backend->gemm(1.0f, y, lrq::Transpose::yes, y, lrq::Transpose::no, 0.0f, gram);
+    const lrq::DeviceTensor lower = backend->cholesky(gram).factor;
+    step(*backend, y, lower);
+    backend->synchronize();
+    for (auto _ : state) {
+      step(*backend, y, lower);
+      backend->synchronize();
+    }
+    state.SetLabel(backend->info().device);
+    report_rate(state, static_cast<double>(m) * n * n);
+  });
+}
+
+void BackendTriangularSolve(benchmark::State& state, BackendChoice choice) {
+  time_cholesky_qr_step(
+      state, choice,
+      [](lrq::Backend& backend, const lrq::DeviceTensor& y, const lrq::DeviceTensor& lower) {
+        benchmark::DoNotOptimize(backend.solve_lower_transposed(y, lower));
+      });
+}
+
+void BackendInverseProduct(benchmark::State& state, BackendChoice choice) {
+  time_cholesky_qr_step(
+      state, choice,
+      [](lrq::Backend& backend, const lrq::DeviceTensor& y, const lrq::DeviceTensor& lower) {
+        const lrq::DeviceTensor inverse = backend.lower_triangular_inverse(lower);
+        lrq::DeviceTensor q = backend.zeros(y.shape);
+        backend.gemm(1.0f, y, lrq::Transpose::no, inverse, lrq::Transpose::yes, 0.0f, q);
+        benchmark::DoNotOptimize(q);
+      });
+}
+
 // A weight with the structure of a trained layer: a decaying low-rank part plus noise.
 RowMajorMatrix structured_weight(Eigen::Index rows, Eigen::Index cols) {
   const Eigen::Index rank = 256;
@@ -309,6 +353,10 @@ BENCHMARK_CAPTURE(BackendCholesky, cpu, kCpu)->Apply(SvdShapes);
 BENCHMARK_CAPTURE(BackendCholesky, cuda, kCuda)->Apply(SvdShapes);
 BENCHMARK_CAPTURE(BackendTriangularInverse, cpu, kCpu)->Apply(SvdShapes);
 BENCHMARK_CAPTURE(BackendTriangularInverse, cuda, kCuda)->Apply(SvdShapes);
+// The solve does not depend on the gemm plugin or its precision; the product it replaces does.
+BENCHMARK_CAPTURE(BackendTriangularSolve, cpu, kCpu)->Apply(QrShapes);
+BENCHMARK_CAPTURE(BackendTriangularSolve, cuda, kCuda)->Apply(QrShapes);
+LRQ_FOR_EACH_BACKEND(BackendInverseProduct, QrShapes);
 LRQ_FOR_EACH_BACKEND(RandomizedSvd, WeightShapes);
 
 }  // namespace

@@ -60,8 +60,7 @@ std::optional<CholeskyPass> cholesky_pass(Backend& backend, const DeviceTensor& 
   for (float pivot : cholesky.diagonal) {
     if (!(std::isfinite(pivot) && pivot > 0.0f)) return std::nullopt;
   }
-  const DeviceTensor inverse = backend.lower_triangular_inverse(cholesky.factor);
-  return CholeskyPass{product(backend, y, Transpose::no, inverse, Transpose::yes),
+  return CholeskyPass{backend.solve_lower_transposed(y, cholesky.factor),
                       std::move(cholesky.factor), std::move(cholesky.diagonal)};
 }
 

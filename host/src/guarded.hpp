@@ -183,6 +183,9 @@ class Guarded<Backend> final : public Backend, public GuardedObject<Backend> {
   DeviceTensor lower_triangular_inverse(const DeviceTensor& lower) override {
     return pin(call(&Backend::lower_triangular_inverse, lower));
   }
+  DeviceTensor solve_lower_transposed(const DeviceTensor& y, const DeviceTensor& lower) override {
+    return pin(call(&Backend::solve_lower_transposed, y, lower));
+  }
   DeviceTensor round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
                                    const LayerQuantization& quantization,
                                    const FeedbackRounding& step, DeviceTensor& values) override {

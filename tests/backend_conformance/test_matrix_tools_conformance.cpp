@@ -1,8 +1,9 @@
-// Every backend's gather, diagonal update, dot product, Cholesky factorization and triangular
-// inverse against references written here: element-wise results bit for bit, factorizations
-// within bounds that hold for any summation order.
+// Every backend's gather, diagonal update, dot product, Cholesky factorization, triangular
+// inverse and triangular solve against references written here: element-wise results bit for
+// bit, factorizations and solves within bounds that hold for any summation order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -173,6 +174,83 @@ TEST_P(MatrixToolsConformance, LowerTriangularInverseInvertsTheLowerTriangle) {
       for (std::int64_t j = 0; j < n; ++j)
         ASSERT_NEAR(identity(i, j), i == j ? 1.0 : 0.0, 1e-4)
             << "n " << n << " (" << i << ", " << j << ")";
+    }
+  }
+}
+
+// x with x lᵀ = y in double, row by row: l x_iᵀ = y_iᵀ by forward substitution.
+HostMatrix solve_lower_transposed_reference(const HostMatrix& y, const HostMatrix& l) {
+  HostMatrix x(y.rows, y.cols);
+  for (std::int64_t i = 0; i < y.rows; ++i) {
+    for (std::int64_t j = 0; j < y.cols; ++j) {
+      double sum = y(i, j);
+      for (std::int64_t k = 0; k < j; ++k)
+        sum -= l(j, k) * x(i, k);
+      x(i, j) = sum / l(j, j);
+    }
+  }
+  return x;
+}
+
+HostMatrix identity(std::int64_t n) {
+  HostMatrix a(n, n);
+  for (std::int64_t i = 0; i < n; ++i)
+    a(i, i) = 1.0;
+  return a;
+}
+
+HostMatrix absolute(HostMatrix a) {
+  for (double& value : a.values)
+    value = std::fabs(value);
+  return a;
+}
+
+TEST_P(MatrixToolsConformance, SolveLowerTransposedSolvesTallRightHandSides) {
+  struct Case {
+    std::int64_t rows;
+    std::int64_t n;
+  };
+  for (const Case shape : {Case{3, 1}, Case{700, 7}, Case{700, 150}}) {
+    const std::int64_t n = shape.n;
+    // D (G Gᵀ / n + I) D with D graded from 1 to 1e-3: its Cholesky factor has a condition number
+    // near 1e3, like that of a Cholesky QR pass over an ill-conditioned sample.
+    std::vector<float> graded = positive_definite(n, 10);
+    for (std::int64_t i = 0; i < n; ++i) {
+      for (std::int64_t j = 0; j < n; ++j) {
+        const double exponent = n > 1 ? -3.0 * static_cast<double>(i + j) / (2.0 * (n - 1)) : 0.0;
+        graded[static_cast<std::size_t>(i * n + j)] *= static_cast<float>(std::pow(10.0, exponent));
+      }
+    }
+    const CholeskyFactor factor = backend().cholesky(upload_floats(backend(), graded, {n, n}));
+    ASSERT_TRUE(factor.positive_definite);
+    const std::vector<float> l = download_floats(backend(), factor.factor);
+    const std::vector<float> y = gaussian_values(shape.rows, n, 11);
+    const HostMatrix result(
+        download_floats(backend(),
+                        backend().solve_lower_transposed(
+                            upload_floats(backend(), y, {shape.rows, n}),
+                            upload_floats(backend(), lower_with_nan_above(l, n), {n, n}))),
+        shape.rows, n);
+
+    const HostMatrix lower(l, n, n);
+    const HostMatrix expected =
+        solve_lower_transposed_reference(HostMatrix(y, shape.rows, n), lower);
+    // A backward stable solve is exact for some l + Δl with |Δl| <= γ_n |l| (Higham, Theorem 8.5),
+    // so x̂_i - x_i = -l⁻¹ Δl x̂_i: each row within γ_n max(|l⁻¹| |l| |x_i|), doubled for blocked
+    // solves and rounding the result to F32.
+    const HostMatrix inverse_magnitude =
+        absolute(transpose(solve_lower_transposed_reference(identity(n), lower)));
+    const HostMatrix growth =
+        multiply(absolute(expected), transpose(multiply(inverse_magnitude, absolute(lower))));
+    for (std::int64_t i = 0; i < shape.rows; ++i) {
+      double largest = 0.0;
+      for (std::int64_t j = 0; j < n; ++j)
+        largest = std::max(largest, growth(i, j));
+      const double bound = 4.0 * (n + 1) * kUnitRoundoff * largest;
+      for (std::int64_t j = 0; j < n; ++j) {
+        ASSERT_NEAR(result(i, j), expected(i, j), bound)
+            << shape.rows << " x " << n << " (" << i << ", " << j << ")";
+      }
     }
   }
 }

@@ -133,6 +133,12 @@ DeviceTensor RecordingBackend::lower_triangular_inverse(const DeviceTensor& lowe
   return backend_.lower_triangular_inverse(lower);
 }
 
+DeviceTensor RecordingBackend::solve_lower_transposed(const DeviceTensor& y,
+                                                      const DeviceTensor& lower) {
+  count("solve_lower_transposed");
+  return backend_.solve_lower_transposed(y, lower);
+}
+
 DeviceTensor RecordingBackend::round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
                                                    const LayerQuantization& quantization,
                                                    const FeedbackRounding& step,

@@ -9,7 +9,7 @@
 // the boundary; bump the minor on additions that older plugins need not know about. Before the
 // first release (major 0) every change bumps the minor, and the host accepts only its own minor.
 #define LRQ_ABI_MAJOR 0
-#define LRQ_ABI_MINOR 10
+#define LRQ_ABI_MINOR 11
 
 #define LRQ_ABI_STRINGIFY_(x) #x
 #define LRQ_ABI_STRINGIFY(x) LRQ_ABI_STRINGIFY_(x)

@@ -181,6 +181,11 @@ class Backend {
   // is not read; the result's is zero).
   virtual DeviceTensor lower_triangular_inverse(const DeviceTensor& lower) = 0;
 
+  // x [m, n] with x lowerᵀ = y, that is y lower⁻ᵀ, for y [m, n] and a lower-triangular [n, n]
+  // lower with a non-zero diagonal (its upper triangle is not read), by one triangular solve:
+  // cheaper and better conditioned than lower_triangular_inverse and a product.
+  virtual DeviceTensor solve_lower_transposed(const DeviceTensor& y, const DeviceTensor& lower) = 0;
+
   // One step of GPTQ's sequential rounding over the n = u.shape[0] columns first .. first + n - 1
   // of w, in order: for each such column c, with j = c - first and cell the scale cell of (row,
   // columns[c]),

@@ -316,6 +316,19 @@ DeviceTensor CpuBackend::lower_triangular_inverse(const DeviceTensor& lower) {
   return inverse;
 }
 
+DeviceTensor CpuBackend::solve_lower_transposed(const DeviceTensor& y, const DeviceTensor& lower) {
+  const MatrixShape shape = matrix_shape(y, "solve_lower_transposed");
+  const MatrixShape triangle = square_matrix(lower, "solve_lower_transposed");
+  if (triangle.rows != shape.cols) {
+    throw Error(ErrorCategory::internal, "cpu backend: solve_lower_transposed of " +
+                                             describe(shape) + " by " + describe(triangle));
+  }
+  DeviceTensor x = allocate(DType::F32, y.shape);
+  cpu::solve_lower_transposed(data_of<const float>(y), shape.rows, data_of<const float>(lower),
+                              triangle.rows, data_of<float>(x), threads_);
+  return x;
+}
+
 DeviceTensor CpuBackend::round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
                                              const LayerQuantization& quantization,
                                              const FeedbackRounding& step, DeviceTensor& values) {

@@ -41,6 +41,7 @@ class CpuBackend final : public Backend {
   void add_diagonal(DeviceTensor& a, const DeviceTensor& d) override;
   CholeskyFactor cholesky(const DeviceTensor& a) override;
   DeviceTensor lower_triangular_inverse(const DeviceTensor& lower) override;
+  DeviceTensor solve_lower_transposed(const DeviceTensor& y, const DeviceTensor& lower) override;
   DeviceTensor round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
                                    const LayerQuantization& quantization,
                                    const FeedbackRounding& step, DeviceTensor& values) override;

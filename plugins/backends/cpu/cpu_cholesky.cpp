@@ -10,6 +10,7 @@ using Eigen::Index;
 using RowMajorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 constexpr Index kColumnsPerTask = 64;
+constexpr Index kRowsPerSolveTask = 256;
 
 }  // namespace
 
@@ -36,6 +37,22 @@ void invert_lower_triangular(const float* lower, std::int64_t n, float* inverse,
         .solveInPlace(columns);
     result.block(0, first, first, width).setZero();
     result.block(first, first, n - first, width) = columns;
+  }
+}
+
+// Row i of x solves lower x_iᵀ = y_iᵀ: read column-major, the row-major x [rows, n] is xᵀ, whose
+// columns are those right-hand sides.
+void solve_lower_transposed(const float* y, std::int64_t rows, const float* lower, std::int64_t n,
+                            float* x, int threads) {
+  const Eigen::Map<const RowMajorMatrix> matrix(lower, n, n);
+  const Index tasks = (rows + kRowsPerSolveTask - 1) / kRowsPerSolveTask;
+#pragma omp parallel for num_threads(threads) schedule(dynamic) if (tasks > 1)
+  for (Index task = 0; task < tasks; ++task) {
+    const Index first = task * kRowsPerSolveTask;
+    const Index width = std::min(kRowsPerSolveTask, rows - first);
+    Eigen::Map<Eigen::MatrixXf> columns(x + first * n, n, width);
+    columns = Eigen::Map<const Eigen::MatrixXf>(y + first * n, n, width);
+    matrix.triangularView<Eigen::Lower>().solveInPlace(columns);
   }
 }
 

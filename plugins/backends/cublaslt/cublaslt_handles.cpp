@@ -1,20 +1,6 @@
 #include "cublaslt_handles.hpp"
 
-#include <string>
-
-#include "lrq/error.hpp"
-
 namespace lrq::cublaslt {
-
-void check_cublas(cublasStatus_t status, const char* what) {
-  if (status == CUBLAS_STATUS_SUCCESS) return;
-  const bool unsupported = status == CUBLAS_STATUS_ALLOC_FAILED ||
-                           status == CUBLAS_STATUS_ARCH_MISMATCH ||
-                           status == CUBLAS_STATUS_NOT_SUPPORTED;
-  throw Error(unsupported ? ErrorCategory::unsupported : ErrorCategory::internal,
-              std::string("cublaslt backend: ") + what + " failed: " +
-                  cublasLtGetStatusName(status) + " (" + cublasLtGetStatusString(status) + ")");
-}
 
 Context make_context() {
   cublasLtHandle_t handle = nullptr;

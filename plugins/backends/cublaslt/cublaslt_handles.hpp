@@ -1,5 +1,5 @@
-// Owning handles for cuBLASLt's context and descriptors, and the status check every call goes
-// through.
+// Owning handles for cuBLASLt's context and descriptors; every call's status goes through
+// cuda::check_cublas.
 #pragma once
 
 #include <cublasLt.h>
@@ -8,11 +8,11 @@
 #include <memory>
 #include <type_traits>
 
+#include "cuda_check.hpp"
+
 namespace lrq::cublaslt {
 
-// Throws lrq::Error naming `what` when `status` is an error: unsupported when cuBLASLt ran out of
-// memory or does not support this GPU, internal otherwise.
-void check_cublas(cublasStatus_t status, const char* what);
+using cuda::check_cublas;
 
 template <class Handle, cublasStatus_t (*kDestroy)(Handle)>
 struct Destroyer {

@@ -380,6 +380,20 @@ DeviceTensor CudaBackendBase::lower_triangular_inverse(const DeviceTensor& lower
   return state_->solver().lower_triangular_inverse(lower);
 }
 
+DeviceTensor CudaBackendBase::solve_lower_transposed(const DeviceTensor& y,
+                                                     const DeviceTensor& lower) {
+  const MatrixShape shape = require_matrix(y, "solve_lower_transposed");
+  if (require_square(lower, "solve_lower_transposed").rows != shape.cols) {
+    throw Error(ErrorCategory::internal, "cuda backend: solve_lower_transposed of " +
+                                             shape_to_string(y.shape) + " by " +
+                                             shape_to_string(lower.shape));
+  }
+  state_->enter();
+  state_->wait_for(y);
+  state_->wait_for(lower);
+  return state_->solver().solve_lower_transposed(y, lower);
+}
+
 DeviceTensor CudaBackendBase::round_with_feedback(DeviceTensor& w, const DeviceTensor& u,
                                                   const LayerQuantization& quantization,
                                                   const FeedbackRounding& step,

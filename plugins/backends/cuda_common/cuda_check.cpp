@@ -61,6 +61,16 @@ void check_cusolver(cusolverStatus_t status, const char* call) {
                             std::to_string(static_cast<int>(status)) + ")");
 }
 
+void check_cublas(cublasStatus_t status, const char* call) {
+  if (status == CUBLAS_STATUS_SUCCESS) return;
+  const bool unsupported = status == CUBLAS_STATUS_ALLOC_FAILED ||
+                           status == CUBLAS_STATUS_ARCH_MISMATCH ||
+                           status == CUBLAS_STATUS_NOT_SUPPORTED;
+  throw Error(unsupported ? ErrorCategory::unsupported : ErrorCategory::internal,
+              std::string("cuBLAS: ") + call + " failed: " + cublasGetStatusName(status) + " (" +
+                  cublasGetStatusString(status) + ")");
+}
+
 void check_launch(const char* kernel) {
   const cudaError_t status = cudaGetLastError();
   if (status == cudaSuccess) return;

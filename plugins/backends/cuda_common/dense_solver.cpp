@@ -22,7 +22,18 @@ SolverHandle make_handle(cudaStream_t stream) {
   return owned;
 }
 
-// cuSOLVER's classic interface counts in int.
+BlasHandle make_blas_handle(cudaStream_t stream) {
+  cublasHandle_t handle = nullptr;
+  LRQ_CUBLAS_CHECK(cublasCreate(&handle));
+  BlasHandle owned(handle);
+  LRQ_CUBLAS_CHECK(cublasSetStream(handle, stream));
+  // The defaults, stated: no atomics (the same bits on every run) and FP32 arithmetic (no TF32).
+  LRQ_CUBLAS_CHECK(cublasSetAtomicsMode(handle, CUBLAS_ATOMICS_NOT_ALLOWED));
+  LRQ_CUBLAS_CHECK(cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH));
+  return owned;
+}
+
+// cuSOLVER's and cuBLAS's classic interfaces count in int.
 int solver_extent(std::int64_t extent, const char* operation) {
   if (extent > std::numeric_limits<int>::max()) {
     throw Error(ErrorCategory::unsupported, std::string("cuda backend: ") + operation +
@@ -39,7 +50,9 @@ float* floats(DeviceTensor& tensor) {
 }  // namespace
 
 DenseSolver::DenseSolver(DeviceContext& context)
-    : context_(context), handle_(make_handle(context.compute())) {}
+    : context_(context),
+      handle_(make_handle(context.compute())),
+      blas_(make_blas_handle(context.compute())) {}
 
 DeviceTensor DenseSolver::allocate(DType dtype, const Shape& shape) {
   return context_.allocate(dtype, shape, context_.compute());
@@ -218,6 +231,23 @@ DeviceTensor DenseSolver::lower_triangular_inverse(const DeviceTensor& lower) {
   // The host workspace must outlive the call's use of it.
   if (host_bytes > 0) LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
   return inverse;
+}
+
+// Read column-major, the row-major y [m, n] is yᵀ [n, m] and the row-major lower l the upper lᵀ:
+// x lᵀ = y is l xᵀ = yᵀ, that is (lᵀ)ᵀ xᵀ = yᵀ, a left-side solve with the upper triangle
+// transposed, whose column-major result xᵀ reads back row-major as x.
+DeviceTensor DenseSolver::solve_lower_transposed(const DeviceTensor& y, const DeviceTensor& lower) {
+  DeviceTensor x = allocate(DType::F32, y.shape);
+  if (x.elements() == 0) return x;
+  const int m = solver_extent(y.shape[0], "solve_lower_transposed");
+  const int n = solver_extent(y.shape[1], "solve_lower_transposed");
+  LRQ_CUDA_CHECK(
+      cudaMemcpyAsync(x.data, y.data, y.bytes(), cudaMemcpyDeviceToDevice, context_.compute()));
+  const float one = 1.0f;
+  LRQ_CUBLAS_CHECK(cublasStrsm(blas_.get(), CUBLAS_SIDE_LEFT, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_T,
+                               CUBLAS_DIAG_NON_UNIT, n, m, &one,
+                               static_cast<const float*>(lower.data), n, floats(x), n));
+  return x;
 }
 
 }  // namespace lrq::cuda

@@ -1,8 +1,10 @@
 // QR, SVD, symmetric eigendecomposition, Cholesky and triangular inversion through cuSOLVER's dense
-// LAPACK-style routines, which work on column-major matrices: the row-major tensors are transposed
-// in and out by kernels of our own.
+// LAPACK-style routines, and triangular solves through cuBLAS, which work on column-major
+// matrices: the row-major tensors are transposed in and out by kernels of our own, or read
+// transposed.
 #pragma once
 
+#include <cublas_v2.h>
 #include <cusolverDn.h>
 
 #include <memory>
@@ -16,6 +18,11 @@ struct SolverDeleter {
   void operator()(cusolverDnHandle_t handle) const noexcept { cusolverDnDestroy(handle); }
 };
 using SolverHandle = std::unique_ptr<cusolverDnContext, SolverDeleter>;
+
+struct BlasDeleter {
+  void operator()(cublasHandle_t handle) const noexcept { cublasDestroy(handle); }
+};
+using BlasHandle = std::unique_ptr<cublasContext, BlasDeleter>;
 
 // Runs on the context's compute stream; the inputs must be valid (checked) F32 matrices whose
 // uploads the compute stream already waits for.
@@ -35,12 +42,15 @@ class DenseSolver {
   CholeskyFactor cholesky(const DeviceTensor& a);
   // trtri of the lower triangle; queued, not waited for.
   DeviceTensor lower_triangular_inverse(const DeviceTensor& lower);
+  // trsm: x [m, n] with x lowerᵀ = y; queued, not waited for.
+  DeviceTensor solve_lower_transposed(const DeviceTensor& y, const DeviceTensor& lower);
 
  private:
   DeviceTensor allocate(DType dtype, const Shape& shape);
 
   DeviceContext& context_;
   SolverHandle handle_;
+  BlasHandle blas_;
 };
 
 }  // namespace lrq::cuda

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <span>
 #include <thread>
+#include <vector>
 
 #include "lrq/stages.hpp"
 #include "pipeline/configured_plugins.hpp"
@@ -75,13 +77,20 @@ TEST(StageTiming, TheProfilingBackendCountsGemmFlopsInTheCurrentStage) {
   const DeviceTensor a = backend.zeros({3, 5});  // used transposed: [5, 3]
   const DeviceTensor b = backend.zeros({3, 7});
   DeviceTensor c = backend.zeros({5, 7});
+  const std::vector<float> identity{1.0f, 0.0f, 0.0f, 1.0f};
+  const DeviceTensor lower =
+      backend.upload(TensorView{DType::F32, {2, 2}, std::as_bytes(std::span(identity))});
   {
     const StageScope svd(Stage::svd);
     backend.gemm(1.0f, a, Transpose::yes, b, Transpose::no, 0.0f, c);
   }
+  {
+    const StageScope optimize(Stage::optimize);
+    backend.solve_lower_transposed(backend.zeros({9, 2}), lower);  // m·n² = 9·2·2
+  }
   const StageTotals totals = profiling.totals();
   EXPECT_EQ(totals.gemm_flops_in(Stage::svd), 2.0 * 5 * 7 * 3);
-  EXPECT_EQ(totals.gemm_flops_in(Stage::optimize), 0.0);
+  EXPECT_EQ(totals.gemm_flops_in(Stage::optimize), 9.0 * 2 * 2);
 }
 
 }  // namespace

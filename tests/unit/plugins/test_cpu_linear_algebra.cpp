@@ -46,6 +46,9 @@ Results run_everything(int threads) {
   keep(svd.u);
   keep(svd.singular_values);
   keep(svd.v);
+  DeviceTensor gram = backend->zeros({k, k});
+  backend->gemm(1.0f, a, Transpose::yes, a, Transpose::no, 0.0f, gram);
+  keep(backend->solve_lower_transposed(a, backend->cholesky(gram).factor));
 
   const std::int64_t length = 300007;
   const DeviceTensor x = upload_floats(*backend, gaussian_values(1, length, 38), {length});
