@@ -237,12 +237,15 @@ void SafetensorsWriter::write(std::string_view name, std::span<const std::byte> 
          "tensor " + in_quotes(name) + " has " + std::to_string(bytes.size()) +
              " bytes, but the plan needs " + std::to_string(expected.bytes()));
   }
+  const off_t start = lseek(fd_, 0, SEEK_CUR);
   write_all(bytes);
   ++next_;
-  // Starts writing the file's dirty pages to the disk now, without waiting, so that the fsync of
-  // commit() finds little left to do instead of the whole file. Only a hint: commit's fsync
+  // Starts writing this tensor's dirty pages to the disk now, without waiting, so that the fsync
+  // of commit() finds little left to do instead of the whole file. Only a hint: commit's fsync
   // reports any error.
-  sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (start >= 0) {
+    sync_file_range(fd_, start, static_cast<off_t>(bytes.size()), SYNC_FILE_RANGE_WRITE);
+  }
 }
 
 void SafetensorsWriter::write_all(std::span<const std::byte> bytes) {
