@@ -47,6 +47,25 @@ float* floats(DeviceTensor& tensor) {
   return static_cast<float*>(tensor.data);
 }
 
+// The info word of the cuSOLVER call queued last on `stream`, once everything queued has run.
+int solver_info(const DeviceTensor& info, cudaStream_t stream) {
+  int status = 0;
+  LRQ_CUDA_CHECK(
+      cudaMemcpyAsync(&status, info.data, sizeof status, cudaMemcpyDeviceToHost, stream));
+  LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
+  return status;
+}
+
+// A non-zero info word of a routine whose positive info counts what did not converge.
+void check_converged(int status, const char* routine, const Shape& shape,
+                     const char* positive_meaning) {
+  if (status == 0) return;
+  throw Error(ErrorCategory::internal,
+              std::string("cuda backend: ") + routine + " of a " + shape_to_string(shape) +
+                  " matrix returned info " + std::to_string(status) + " (" +
+                  (status > 0 ? positive_meaning : "bad argument") + ")");
+}
+
 }  // namespace
 
 DenseSolver::DenseSolver(DeviceContext& context)
@@ -119,16 +138,8 @@ SvdFactors DenseSolver::svd(const DeviceTensor& a) {
   transpose(floats(left), size, size, floats(factors.v), stream);
   sign_singular_pairs(floats(factors.u), floats(factors.v), size, stream);
 
-  int status = 0;
-  LRQ_CUDA_CHECK(
-      cudaMemcpyAsync(&status, info.data, sizeof status, cudaMemcpyDeviceToHost, stream));
-  LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
-  if (status != 0) {
-    throw Error(ErrorCategory::internal,
-                "cuda backend: cusolverDnSgesvd of a " + shape_to_string(a.shape) +
-                    " matrix returned info " + std::to_string(status) +
-                    (status > 0 ? " (superdiagonals that did not converge)" : " (bad argument)"));
-  }
+  check_converged(solver_info(info, stream), "cusolverDnSgesvd", a.shape,
+                  "superdiagonals that did not converge");
   return factors;
 }
 
@@ -154,17 +165,8 @@ SymmetricEigen DenseSolver::symmetric_eigen(const DeviceTensor& a) {
       handle_.get(), CUSOLVER_EIG_MODE_VECTOR, CUBLAS_FILL_MODE_UPPER, n, floats(column_major), n,
       floats(eigen.values), floats(work), work_size, static_cast<int*>(info.data)));
   transpose(floats(column_major), size, size, floats(eigen.vectors), stream);
-  int status = 0;
-  LRQ_CUDA_CHECK(
-      cudaMemcpyAsync(&status, info.data, sizeof status, cudaMemcpyDeviceToHost, stream));
-  LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
-  if (status != 0) {
-    throw Error(
-        ErrorCategory::internal,
-        "cuda backend: cusolverDnSsyevd of a " + shape_to_string(a.shape) +
-            " matrix returned info " + std::to_string(status) +
-            (status > 0 ? " (off-diagonal elements that did not converge)" : " (bad argument)"));
-  }
+  check_converged(solver_info(info, stream), "cusolverDnSsyevd", a.shape,
+                  "off-diagonal elements that did not converge");
   return eigen;
 }
 
@@ -188,16 +190,13 @@ CholeskyFactor DenseSolver::cholesky(const DeviceTensor& a) {
                                       floats(result.factor), n, floats(work), work_size,
                                       static_cast<int*>(info.data)));
   zero_upper_triangle(floats(result.factor), size, stream);
-  int status = 0;
-  LRQ_CUDA_CHECK(
-      cudaMemcpyAsync(&status, info.data, sizeof status, cudaMemcpyDeviceToHost, stream));
   // The pivots, a float every n + 1.
   result.diagonal.resize(static_cast<std::size_t>(size));
   LRQ_CUDA_CHECK(cudaMemcpy2DAsync(result.diagonal.data(), sizeof(float), result.factor.data,
                                    (static_cast<std::size_t>(size) + 1) * sizeof(float),
                                    sizeof(float), static_cast<std::size_t>(size),
                                    cudaMemcpyDeviceToHost, stream));
-  LRQ_CUDA_CHECK(cudaStreamSynchronize(stream));
+  const int status = solver_info(info, stream);
   if (status < 0) {
     throw Error(ErrorCategory::internal, "cuda backend: cusolverDnSpotrf returned info " +
                                              std::to_string(status) + " (bad argument)");
