@@ -1,7 +1,10 @@
-// `backend.devices`: one backend worker per listed device. Checked here without a GPU through the
-// fixture backend 'deviceless' (it has a `device` option and is never available); on a machine
-// with a GPU, two workers on device 0 write what one writes.
+// `backend.devices`: one backend worker per listed device, and two on its `device` when none are
+// listed. Checked here without a GPU through the fixture backend 'deviceless' (it has a `device`
+// option and is never available); on a machine with a GPU, two workers on device 0 write what one
+// writes.
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "cli_test.hpp"
 #include "support/raw_safetensors.hpp"
@@ -41,6 +44,28 @@ TEST_F(CliDevices, AreShownInThePlanAndTheBackendLabel) {
             nlohmann::json::parse("[2, 3]"));
 }
 
+TEST_F(CliDevices, WithoutAListABackendRunsTwoWorkersOnItsDevice) {
+  struct Case {
+    std::string section;
+    std::string devices;
+    std::string label;
+  };
+  for (const Case& written : {
+           Case{"deviceless", "[0, 0]", "deviceless"},
+           Case{"{name: deviceless, device: 3}", "[3, 3]", "deviceless(device=3)"},
+           Case{"{name: deviceless, devices: [3]}", "[3]", "deviceless(devices=3)"},
+       }) {
+    const HostRun run = dry_run(written.section, {"--json"});
+    ASSERT_EQ(run.exit_code, 0) << written.section << ": " << run.err;
+    const auto backend = nlohmann::json::parse(run.out)["plugins"]["backend"];
+    EXPECT_EQ(backend["devices"], nlohmann::json::parse(written.devices)) << written.section;
+    EXPECT_EQ(backend["label"], written.label) << written.section;
+  }
+  const HostRun cpu = dry_run("cpu", {"--json"});
+  ASSERT_EQ(cpu.exit_code, 0) << cpu.err;
+  EXPECT_FALSE(nlohmann::json::parse(cpu.out)["plugins"]["backend"].contains("devices"));
+}
+
 TEST_F(CliDevices, AWrongListIsARecipeErrorAtItsKey) {
   struct Case {
     std::string section;
@@ -78,16 +103,18 @@ TEST_F(CliDevices, TwoWorkersOnOneGpuWriteWhatOneWrites) {
   if (!LRQ_TEST_CUDA_BACKENDS) GTEST_SKIP() << "built without the CUDA backends";
   const std::vector<std::string> learned = {
       "--backend", "cuda", "--optimizer", "original", "--set", "optimizer.num_iter=40", "--json"};
-  const HostRun one = convert(model_, file("one.safetensors"), learned);
+  std::vector<std::string> one_worker = learned;
+  one_worker.insert(one_worker.end(), {"--set", "backend.devices=0"});
+  const HostRun one = convert(model_, file("one.safetensors"), one_worker);
   if (one.exit_code != 0) GTEST_SKIP() << "no usable GPU for the cuda backend: " << one.err;
-  std::vector<std::string> two_workers = learned;
-  two_workers.insert(two_workers.end(), {"--set", "backend.devices=0,0"});
-  const HostRun two = convert(model_, file("two.safetensors"), two_workers);
+  const HostRun two = convert(model_, file("two.safetensors"), learned);  // the default
   ASSERT_EQ(two.exit_code, 0) << two.err;
   EXPECT_EQ(read_file(file("one.safetensors")), read_file(file("two.safetensors")));
-  const auto summary = nlohmann::json::parse(two.out);
-  EXPECT_TRUE(contains(summary["plugins"]["backend"]["device"].get<std::string>(), ", 2 workers"))
-      << two.out;
+  const auto device = [](const HostRun& run) {
+    return nlohmann::json::parse(run.out)["plugins"]["backend"]["device"].get<std::string>();
+  };
+  EXPECT_FALSE(contains(device(one), "workers")) << one.out;
+  EXPECT_TRUE(contains(device(two), ", 2 workers")) << two.out;
 }
 
 }  // namespace

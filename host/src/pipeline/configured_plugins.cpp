@@ -64,6 +64,7 @@ ConfiguredBackend configure_backend(const Recipe& recipe, const PluginRegistry& 
   configured.options = std::move(checked.options);
   configured.label =
       plugin_label(section.name, configured.options, schema, devices_setting(configured.devices));
+  if (configured.devices.empty()) configured.devices = default_devices(schema, configured.options);
   if (use == BackendUse::not_needed) return configured;
   if (const Availability availability = factory->probe(); !availability.available) {
     throw Error(ErrorCategory::unsupported,

@@ -23,13 +23,13 @@ void load_recipe_plugins(const Recipe& recipe,
                          const std::vector<std::filesystem::path>& directories,
                          PluginRegistry& registry);
 
-// The recipe's backend: one object, or one per entry of `backend.devices` (backend_devices.hpp),
-// each a worker of the conversion.
+// The recipe's backend: one object, or one per entry of `backend.devices` or of its default
+// (backend_devices.hpp), each a worker of the conversion.
 struct ConfiguredBackend {
   std::vector<std::unique_ptr<Backend>> workers;  // empty when only checked
   Options options;                                // complete, `devices` not among them
   std::string label;                  // "cuda(tf32=true, devices=0,1)"; see plugin_label
-  std::vector<std::int64_t> devices;  // as listed; empty when the recipe lists none
+  std::vector<std::int64_t> devices;  // the workers' devices; empty: one backend as configured
 
   Backend& first() const { return *workers.front(); }
   std::vector<Backend*> worker_pointers() const;

@@ -43,7 +43,7 @@ Json overrides_json(const QuantizationRoutes& routes, const PluginRegistry& regi
   return overrides;
 }
 
-// With "devices" when the recipe lists them.
+// With "devices", the workers' devices, when there are any.
 Json backend_json(const std::string& name, const PluginRegistry& registry,
                   const ConfiguredBackend& backend) {
   Json json = configured_plugin_json(name, *registry.backend(name)->library(), backend.label,
