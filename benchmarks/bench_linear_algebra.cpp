@@ -104,9 +104,20 @@ void EigenGemm(benchmark::State& state) {
   report_rate(state, 2.0 * m * n * k);
 }
 
-// GPU backends queue their work, so every timed iteration ends with synchronize() (a no-op on the
-// cpu backend); one untimed product first takes plan selection and module loading out of the
+// GPU backends queue their work, so every timed call is waited for with synchronize() (a no-op on
+// the cpu backend); one untimed call first takes plan selection and module loading out of the
 // numbers.
+template <typename Call>
+void time_calls(benchmark::State& state, lrq::Backend& backend, Call call) {
+  call();
+  backend.synchronize();
+  for (auto _ : state) {
+    call();
+    backend.synchronize();
+  }
+  state.SetLabel(backend.info().device);
+}
+
 void BackendGemm(benchmark::State& state, BackendChoice choice) {
   guarded(state, [&] {
     const auto backend = make_backend(state, choice);
@@ -120,13 +131,8 @@ void BackendGemm(benchmark::State& state, BackendChoice choice) {
     const lrq::DeviceTensor b = upload(*backend, uniform_matrix(k, n, 2));
     lrq::DeviceTensor c = backend->zeros({m, n});
     const lrq::Transpose transpose_a = transposed ? lrq::Transpose::yes : lrq::Transpose::no;
-    backend->gemm(1.0f, a, transpose_a, b, lrq::Transpose::no, 0.0f, c);
-    backend->synchronize();
-    for (auto _ : state) {
-      backend->gemm(1.0f, a, transpose_a, b, lrq::Transpose::no, 0.0f, c);
-      backend->synchronize();
-    }
-    state.SetLabel(backend->info().device);
+    time_calls(state, *backend,
+               [&] { backend->gemm(1.0f, a, transpose_a, b, lrq::Transpose::no, 0.0f, c); });
     report_rate(state, 2.0 * m * n * k);
   });
 }
@@ -140,13 +146,7 @@ void BackendQr(benchmark::State& state, BackendChoice choice) {
     const std::int64_t m = state.range(0);
     const std::int64_t n = state.range(1);
     const lrq::DeviceTensor a = upload(*backend, uniform_matrix(m, n, 6));
-    backend->qr(a);
-    backend->synchronize();
-    for (auto _ : state) {
-      benchmark::DoNotOptimize(backend->qr(a));
-      backend->synchronize();
-    }
-    state.SetLabel(backend->info().device);
+    time_calls(state, *backend, [&] { benchmark::DoNotOptimize(backend->qr(a)); });
     report_rate(state, 4.0 * m * n * n - 4.0 * n * n * n / 3.0);
   });
 }
@@ -157,13 +157,7 @@ void BackendSvd(benchmark::State& state, BackendChoice choice) {
     if (!backend) return;
     const std::int64_t n = state.range(0);
     const lrq::DeviceTensor r = backend->qr(upload(*backend, uniform_matrix(n, n, 7))).r;
-    backend->svd(r);
-    backend->synchronize();
-    for (auto _ : state) {
-      benchmark::DoNotOptimize(backend->svd(r));
-      backend->synchronize();
-    }
-    state.SetLabel(backend->info().device);
+    time_calls(state, *backend, [&] { benchmark::DoNotOptimize(backend->svd(r)); });
   });
 }
 
@@ -183,13 +177,7 @@ void time_small_step(benchmark::State& state, BackendChoice choice, Step step) {
     if (!backend) return;
     const lrq::DeviceTensor gram = gram_matrix(*backend, state.range(0));
     const lrq::DeviceTensor lower = backend->cholesky(gram).factor;
-    step(*backend, gram, lower);
-    backend->synchronize();
-    for (auto _ : state) {
-      step(*backend, gram, lower);
-      backend->synchronize();
-    }
-    state.SetLabel(backend->info().device);
+    time_calls(state, *backend, [&] { step(*backend, gram, lower); });
   });
 }
 
@@ -231,13 +219,7 @@ void time_cholesky_qr_step(benchmark::State& state, BackendChoice choice, Step s
     lrq::DeviceTensor gram = backend->zeros({n, n});
     backend->gemm(1.0f, y, lrq::Transpose::yes, y, lrq::Transpose::no, 0.0f, gram);
     const lrq::DeviceTensor lower = backend->cholesky(gram).factor;
-    step(*backend, y, lower);
-    backend->synchronize();
-    for (auto _ : state) {
-      step(*backend, y, lower);
-      backend->synchronize();
-    }
-    state.SetLabel(backend->info().device);
+    time_calls(state, *backend, [&] { step(*backend, y, lower); });
     report_rate(state, static_cast<double>(m) * n * n);
   });
 }
